@@ -1,0 +1,3 @@
+"""Wirewatch: news monitoring and alerting."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,68 @@
+"""What every command needs: the validated config, the database, the compiled rules."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from service.clock import Clock, SystemClock
+from service.config import Config, ConfigError, load_config
+from service.store import Database
+from service.store.migrate import upgrade
+from service.store.sources import SourceSpec, SyncReport, sync_sources
+from service.themes import RuleSet, compile_rules
+
+
+@dataclass
+class App:
+    config: Config
+    db: Database
+    rules: RuleSet
+    clock: Clock = field(default_factory=SystemClock)
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def load_or_exit(path: str | None) -> Config:
+    """The config, or every problem printed and exit status 1."""
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        print(str(exc), file=sys.stderr)
+        raise SystemExit(1) from None
+
+
+def source_specs(config: Config) -> list[SourceSpec]:
+    default = config.polling.interval
+    return [
+        SourceSpec(
+            name=s.name,
+            url=str(s.url),
+            interval=s.interval or default,
+            tags=tuple(s.tags),
+            lang=s.lang,
+            enabled=s.enabled,
+        )
+        for s in config.sources
+    ]
+
+
+def open_app(path: str | None, migrate: bool = True, clock: Clock | None = None) -> App:
+    config = load_or_exit(path)
+    db = Database(config.database)
+    if migrate:
+        upgrade(db)
+    app = App(config=config, db=db, rules=compile_rules(config), clock=clock or SystemClock())
+    if migrate:
+        sync(app)
+    return app
+
+
+def sync(app: App) -> SyncReport:
+    with app.db.transaction() as session:
+        return sync_sources(session, source_specs(app.config), app.clock.now())
+
+
+MIN_INTERVAL = timedelta(seconds=1)

@@ -1,0 +1,38 @@
+"""`wirewatch check`: validate the config, its queries and the theme examples."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from service.config import ConfigError, load_config
+from service.themes import compile_rules, example_problems
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        print(str(exc), file=sys.stderr)
+        print(f"\n{len(exc.problems)} problem(s) found.", file=sys.stderr)
+        return 1
+    rules = compile_rules(config)
+    problems = example_problems(config, rules)
+    if problems:
+        for problem in problems:
+            print(problem.format(), file=sys.stderr)
+        print(f"\n{len(problems)} problem(s) found.", file=sys.stderr)
+        return 1
+    for theme_id, query in rules.compiled.items():
+        for warning in query.warnings:
+            print(f"warning: theme '{theme_id}': {warning}", file=sys.stderr)
+    if args.diff:
+        from service.commands.check_diff import print_diff
+
+        return print_diff(config, rules, days=args.days)
+    n_examples = sum(len(t.examples.match) + len(t.examples.no_match) for t in config.themes)
+    print(
+        f"{config.path}: OK: {len(config.sources)} sources, {len(config.themes)} themes "
+        f"({n_examples} examples agree), {len(config.digests)} digests"
+    )
+    return 0

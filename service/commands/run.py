@@ -1,0 +1,58 @@
+"""`wirewatch run`: the service. Polling, alerts, digests, live config reload, /healthz."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+
+from service import logs
+from service.app import App, open_app
+from service.digest.sender import DigestSender
+from service.notify import ConsoleNotifier
+from service.runtime import Runtime
+from service.scheduler import Worker
+from service.server import make_app, start_server
+
+DIGEST_TICK_SECONDS = 15.0
+
+
+async def serve(app: App, stop: asyncio.Event | None = None) -> None:
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    runtime = Runtime(app)
+    if isinstance(runtime.notifier, ConsoleNotifier):
+        runtime.deliverer.pacer.rate = 0  # no Slack rate limit to respect on a terminal
+    digests = DigestSender(app, worker=runtime.worker)
+    worker = Worker(runtime, {"digests": (DIGEST_TICK_SECONDS, digests.send_due_once)})
+    runner = await start_server(
+        make_app(app.db, app.clock.now(), app.clock.now), app.config.server.listen
+    )
+    logs.event(
+        "service.started",
+        sources=len(app.config.sources),
+        themes=len(app.config.themes),
+        listen=app.config.server.listen,
+    )
+    worker.start()
+    delivery = asyncio.create_task(worker.delivery_loop())
+    try:
+        await stop.wait()
+    finally:
+        logs.event("service.stopping")
+        await worker.stop()
+        delivery.cancel()
+        await runner.cleanup()
+        await runtime.aclose()
+        logs.event("service.stopped")
+
+
+def run(args: argparse.Namespace) -> int:
+    app = open_app(args.config)
+    try:
+        asyncio.run(serve(app))
+    finally:
+        app.close()
+    return 0

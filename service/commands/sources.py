@@ -1,0 +1,77 @@
+"""`wirewatch sources [--json]`: the health of every configured source."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from service.app import open_app
+from service.store.models import SourceRow
+from service.store.sources import article_counts
+
+
+def iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat().replace("+00:00", "Z")
+
+
+def source_report(row: SourceRow, items: int) -> dict[str, Any]:
+    return {
+        "name": row.name,
+        "url": row.url,
+        "status": row.status,
+        "last_success": iso(row.last_success_at),
+        "last_error": row.last_error,
+        "failing_since": iso(row.failing_since),
+        "items": items,
+        "next_poll": None if row.status == "disabled" else iso(row.next_poll_at),
+        "error_kind": row.error_kind,
+        "error_count": row.error_count,
+        "last_polled": iso(row.last_polled_at),
+        "config_url": row.config_url,
+        "tags": list(row.tags),
+        "disabled_reason": row.disabled_reason,
+    }
+
+
+def collect(app: Any) -> list[dict[str, Any]]:
+    names = [s.name for s in app.config.sources]
+    with app.db.transaction() as session:
+        rows = {
+            r.name: r for r in session.scalars(select(SourceRow).where(SourceRow.name.in_(names)))
+        }
+        counts = article_counts(session)
+    return [source_report(rows[n], counts.get(rows[n].id, 0)) for n in names if n in rows]
+
+
+def run(args: argparse.Namespace) -> int:
+    app = open_app(args.config)
+    try:
+        report = collect(app)
+    finally:
+        app.close()
+    if args.json:
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+        return 0
+    print(_table(report))
+    return 0
+
+
+def _table(report: list[dict[str, Any]]) -> str:
+    lines = [f"{'SOURCE':28} {'STATUS':9} {'ITEMS':>6}  {'LAST SUCCESS':20}  DETAIL"]
+    for s in report:
+        detail = s["last_error"] or ""
+        if s["status"] == "error" and s["failing_since"]:
+            detail = f"failing since {s['failing_since']}: {detail}"
+        elif s["status"] == "disabled":
+            detail = s["disabled_reason"] or detail
+        elif s["next_poll"]:
+            detail = f"next poll {s['next_poll']}"
+        lines.append(
+            f"{s['name'][:28]:28} {s['status']:9} {s['items']:>6}  "
+            f"{(s['last_success'] or '-')[:20]:20}  {detail}"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,221 @@
+"""deliver_pending_once(): claim due outbox rows, send them, record what happened.
+
+Slack or SMTP being down delays delivery, never drops or doubles it: a temporary error
+puts the row (and the later rows of that channel, to keep their order) back with
+backoff; a permanent one (bad token, unknown channel) fails the row and is reported.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+
+from service import logs
+from service.notify.base import AlertMessage, Delivered, Notifier, NotifyError
+from service.store import Database, outbox
+from service.store.models import DeliveryRow
+
+MAX_BACKOFF = timedelta(minutes=10)
+THROTTLE_WINDOW = timedelta(hours=1)
+SUMMARY_HEADLINES = 10
+
+
+@dataclass(frozen=True)
+class Pending:
+    id: int
+    kind: str
+    channel: str
+    theme_id: str | None
+    payload: dict[str, object]
+    parent_id: int | None
+    attempts: int
+
+    @classmethod
+    def of(cls, row: DeliveryRow) -> Pending:
+        return cls(
+            row.id, row.kind, row.channel, row.theme_id, row.payload, row.parent_id, row.attempts
+        )
+
+
+def backoff(attempts: int, retry_after: float | None) -> timedelta:
+    wait = min(timedelta(seconds=5 * 2 ** min(attempts, 12)), MAX_BACKOFF)
+    if retry_after:
+        wait = max(wait, timedelta(seconds=retry_after))
+    return wait
+
+
+class ChannelPacer:
+    """Keeps each channel under ~1 message per second, allowing a short burst."""
+
+    def __init__(self, rate: float = 1.0, burst: int = 5) -> None:
+        self.rate, self.burst = rate, burst
+        self._tokens: dict[str, tuple[float, float]] = {}
+
+    async def wait(self, channel: str) -> None:
+        if self.rate <= 0:
+            return
+        now = time.monotonic()
+        tokens, stamp = self._tokens.get(channel, (float(self.burst), now))
+        tokens = min(self.burst, tokens + (now - stamp) * self.rate)
+        if tokens < 1:
+            await asyncio.sleep((1 - tokens) / self.rate)
+            tokens, now = 1.0, time.monotonic()
+        self._tokens[channel] = (tokens - 1, now)
+
+
+class Deliverer:
+    def __init__(
+        self,
+        db: Database,
+        notifier: Notifier,
+        now: Callable[[], datetime],
+        worker: str,
+        max_per_hour: int | None = None,
+        pacer: ChannelPacer | None = None,
+    ) -> None:
+        self.db, self.notifier, self.now, self.worker = db, notifier, now, worker
+        self.max_per_hour = max_per_hour
+        self.pacer = pacer or ChannelPacer()
+
+    async def deliver_pending_once(self, limit: int = 100) -> int:
+        """Send what is due; returns how many messages were delivered."""
+        self._summarize_held()
+        with self.db.transaction() as session:
+            pending = [Pending.of(r) for r in outbox.claim(session, self.worker, self.now(), limit)]
+        delivered = 0
+        deferred: dict[str, datetime] = {}
+        for item in pending:
+            if item.channel in deferred:
+                self._retry(item, deferred[item.channel], "waiting for an earlier message", False)
+                continue
+            delivered += await self._deliver(item, deferred)
+        return delivered
+
+    async def _deliver(self, item: Pending, deferred: dict[str, datetime]) -> int:
+        msg = AlertMessage.from_dict(item.payload)
+        if item.kind == "alert" and (until := self._throttled(item)) is not None:
+            with self.db.transaction() as session:
+                outbox.mark_held(session, item.id, until)
+            return 0
+        if item.kind == "followup":
+            resolved = self._thread_of(item)
+            if resolved is None:
+                return 0
+            msg = replace(msg, thread_ts=resolved[1], channel=resolved[0] or msg.channel)
+        await self.pacer.wait(item.channel)
+        try:
+            result: Delivered = await self.notifier.send(msg)
+        except NotifyError as exc:
+            self._failed(item, exc, deferred)
+            return 0
+        with self.db.transaction() as session:
+            outbox.mark_sent(session, item.id, self.now(), result.channel, result.ts)
+        logs.event("deliver.sent", id=item.id, kind=item.kind, channel=item.channel)
+        return 1
+
+    def _failed(self, item: Pending, exc: NotifyError, deferred: dict[str, datetime]) -> None:
+        if exc.permanent:
+            with self.db.transaction() as session:
+                outbox.mark_failed(session, item.id, exc.message)
+            logs.error("deliver.failed", id=item.id, channel=item.channel, error=exc.message)
+            return
+        until = self.now() + backoff(item.attempts, exc.retry_after)
+        deferred[item.channel] = until
+        with self.db.transaction() as session:
+            outbox.mark_retry(session, item.id, until, exc.message)
+            outbox.defer_channel(session, item.channel, until, item.id)
+        logs.warning("deliver.retry", id=item.id, channel=item.channel, error=exc.message, at=until)
+
+    def _retry(self, item: Pending, when: datetime, why: str, count: bool = True) -> None:
+        with self.db.transaction() as session:
+            outbox.mark_retry(session, item.id, when, why, count_attempt=count)
+
+    def _thread_of(self, item: Pending) -> tuple[str | None, str | None] | None:
+        """The alert's (channel, ts) to reply to, or None when the follow-up must wait/fail."""
+        with self.db.transaction() as session:
+            parent = session.get(DeliveryRow, item.parent_id) if item.parent_id else None
+            if parent is None or parent.status == "failed":
+                outbox.mark_failed(session, item.id, "its alert was not delivered")
+                return None
+            if parent.status in ("held", "summarized"):
+                outbox.mark_failed(session, item.id, "its alert was summarized (no thread)")
+                return None
+            if parent.status != "sent":
+                outbox.mark_retry(
+                    session,
+                    item.id,
+                    self.now() + timedelta(seconds=2),
+                    "waiting for its alert",
+                    False,
+                )
+                return None
+            return parent.sent_channel, parent.sent_ts
+
+    def _throttled(self, item: Pending) -> datetime | None:
+        """When `max_per_hour` alerts of this theme already went to this channel: until when."""
+        if not self.max_per_hour:
+            return None
+        since = self.now() - THROTTLE_WINDOW
+        with self.db.transaction() as session:
+            sent = session.execute(
+                select(func.count(), func.min(DeliveryRow.sent_at)).where(
+                    DeliveryRow.kind == "alert",
+                    DeliveryRow.status == "sent",
+                    DeliveryRow.theme_id == item.theme_id,
+                    DeliveryRow.channel == item.channel,
+                    DeliveryRow.sent_at > since,
+                )
+            ).one()
+        count, oldest = sent
+        if count < self.max_per_hour or oldest is None:
+            return None
+        return oldest + THROTTLE_WINDOW
+
+    def _summarize_held(self) -> None:
+        """At the end of a throttle window, the held alerts become one summary message."""
+        now = self.now()
+        with self.db.transaction() as session:
+            held = list(
+                session.scalars(
+                    select(DeliveryRow)
+                    .where(DeliveryRow.status == "held", DeliveryRow.next_attempt_at <= now)
+                    .order_by(DeliveryRow.id)
+                )
+            )
+            groups: dict[tuple[str | None, str], list[DeliveryRow]] = {}
+            for row in held:
+                groups.setdefault((row.theme_id, row.channel), []).append(row)
+            for (theme_id, channel), rows in groups.items():
+                first = AlertMessage.from_dict(rows[0].payload)
+                summary = AlertMessage(
+                    kind="summary",
+                    channel=channel,
+                    theme_id=theme_id or "",
+                    theme_name=first.theme_name,
+                    priority=first.priority,
+                    timezone=first.timezone,
+                    more=tuple(
+                        (str(r.payload.get("title", "")), str(r.payload.get("link", "")))
+                        for r in rows[:SUMMARY_HEADLINES]
+                    ),
+                    more_count=len(rows),
+                )
+                outbox.enqueue(
+                    session,
+                    now,
+                    dedup_key=f"summary:{theme_id}:{channel}:{rows[0].id}",
+                    kind="summary",
+                    theme_id=theme_id,
+                    channel=channel,
+                    payload=summary.to_dict(),
+                )
+                session.execute(
+                    update(DeliveryRow)
+                    .where(DeliveryRow.id.in_([r.id for r in rows]))
+                    .values(status="summarized")
+                )

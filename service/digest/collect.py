@@ -1,0 +1,160 @@
+"""What a digest holds, read from the database: the stories whose hits were found in
+the period, grouped by theme, with their outlets, trend and the failing sources."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service.digest.build import order_themes, rank_stories
+from service.digest.model import Digest, DigestStory, DigestTheme, FailingSource
+from service.digest.schedule import period_label
+from service.domain import Span
+from service.store.models import ArticleRow, HitRow, SourceRow, StoryRow
+from service.themes import ThemeInfo
+
+TREND_DAYS = 14
+FAILING_FOR = timedelta(hours=24)
+
+
+def collect_digest(
+    session: Session,
+    name: str,
+    period: date,
+    start: datetime,
+    end: datetime,
+    tz: str,
+    themes: Sequence[ThemeInfo],
+) -> Digest:
+    theme_ids = [t.id for t in themes]
+    rows = session.execute(
+        select(HitRow, ArticleRow, SourceRow.name)
+        .join(ArticleRow, ArticleRow.id == HitRow.article_id)
+        .join(SourceRow, SourceRow.id == ArticleRow.source_id)
+        .where(
+            HitRow.theme_id.in_(theme_ids),
+            HitRow.created_at >= start,
+            HitRow.created_at < end,
+            ArticleRow.silent.is_(False),
+        )
+        .order_by(HitRow.created_at, HitRow.id)
+    ).all()
+    by_theme: dict[str, dict[int, tuple[HitRow, ArticleRow, str]]] = defaultdict(dict)
+    for hit, article, source in rows:
+        story_id = hit.story_id or -article.id
+        by_theme[hit.theme_id].setdefault(story_id, (hit, article, source))  # the first report
+    story_ids = {sid for stories in by_theme.values() for sid in stories if sid > 0}
+    outlets = _outlets(session, story_ids, end)
+    stories_meta = {
+        s.id: s for s in session.scalars(select(StoryRow).where(StoryRow.id.in_(story_ids)))
+    }
+    trends = _trends(session, theme_ids, period, tz)
+    digest_themes = []
+    for theme in themes:
+        stories = [
+            _story(hit, article, stories_meta.get(sid), outlets.get(sid) or (source,))
+            for sid, (hit, article, source) in by_theme.get(theme.id, {}).items()
+        ]
+        digest_themes.append(
+            DigestTheme(
+                theme_id=theme.id,
+                name=theme.name,
+                priority=theme.priority,
+                stories=rank_stories(stories),
+                today_count=len(stories),
+                trend=trends.get(theme.id, (0,) * TREND_DAYS),
+            )
+        )
+    return Digest(
+        name=name,
+        period_label=period_label(period),
+        period_start=start,
+        period_end=end,
+        timezone=tz,
+        themes=order_themes(digest_themes),
+        failing_sources=_failing(session, end),
+    )
+
+
+def _story(
+    hit: HitRow,
+    article: ArticleRow,
+    story: StoryRow | None,
+    outlets: tuple[str, ...],
+) -> DigestStory:
+    spans = tuple(
+        Span(field=s["field"], start=int(s["start"]), end=int(s["end"]), text=s["text"])
+        for s in hit.spans or []
+    )
+    return DigestStory(
+        title=article.title,
+        link=article.link,
+        outlets=outlets,
+        first_seen=story.first_seen if story else article.first_seen,
+        summary=article.summary,
+        spans=spans,
+    )
+
+
+def _outlets(session: Session, story_ids: set[int], end: datetime) -> dict[int, tuple[str, ...]]:
+    """Each story's outlets, first reporter first (reports up to the period's end)."""
+    if not story_ids:
+        return {}
+    rows = session.execute(
+        select(ArticleRow.story_id, SourceRow.name)
+        .join(SourceRow, SourceRow.id == ArticleRow.source_id)
+        .where(ArticleRow.story_id.in_(story_ids), ArticleRow.first_seen < end)
+        .order_by(ArticleRow.first_seen, ArticleRow.id)
+    ).all()
+    out: dict[int, list[str]] = defaultdict(list)
+    for story_id, name in rows:
+        if story_id is not None and name not in out[story_id]:
+            out[story_id].append(name)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _trends(
+    session: Session, theme_ids: list[str], period: date, tz: str
+) -> dict[str, tuple[int, ...]]:
+    """Stories per local day for the 14 days ending on the period's day."""
+    zone = ZoneInfo(tz)
+    first_day = period - timedelta(days=TREND_DAYS - 1)
+    start = datetime.combine(first_day, datetime.min.time(), zone)
+    end = datetime.combine(period + timedelta(days=1), datetime.min.time(), zone)
+    rows = session.execute(
+        select(HitRow.theme_id, HitRow.story_id, HitRow.created_at).where(
+            HitRow.theme_id.in_(theme_ids), HitRow.created_at >= start, HitRow.created_at < end
+        )
+    ).all()
+    seen: dict[str, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for theme_id, story_id, created in rows:
+        day = (created.astimezone(zone).date() - first_day).days
+        if 0 <= day < TREND_DAYS:
+            seen[theme_id][day].add(story_id or -1)
+    return {
+        theme_id: tuple(len(days.get(d, ())) for d in range(TREND_DAYS))
+        for theme_id, days in seen.items()
+    }
+
+
+def _failing(session: Session, now: datetime) -> tuple[FailingSource, ...]:
+    rows = session.scalars(
+        select(SourceRow)
+        .where(
+            SourceRow.in_config.is_(True),
+            SourceRow.status.in_(["error", "disabled"]),
+            SourceRow.failing_since.is_not(None),
+            SourceRow.failing_since < now - FAILING_FOR,
+        )
+        .order_by(SourceRow.failing_since)
+    )
+    return tuple(
+        FailingSource(r.name, r.failing_since, r.last_error or r.status)
+        for r in rows
+        if r.failing_since is not None
+    )

@@ -1,0 +1,82 @@
+"""Plain frozen dataclasses that flow through the pipeline stages.
+
+Data flows one way: fetch -> parse -> normalize -> dedup -> match -> store -> notify.
+Every stage takes and returns these types, so each can be tested on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+Field = Literal["title", "summary"]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One feed entry as the feed gave it, before normalization (parse.py output)."""
+
+    guid: str | None
+    link: str | None
+    title: str
+    summary: str
+    published: datetime | None  # aware UTC, or None when the feed gave no usable date
+    updated: datetime | None
+    authors: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    lang: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    """What parse.py extracts from one response body."""
+
+    title: str
+    link: str | None
+    lang: str | None
+    entries: tuple[Entry, ...]
+    ttl_seconds: int | None = None  # RSS <ttl> or sy:updatePeriod/updateFrequency
+    warnings: tuple[str, ...] = ()  # feedparser "bozo" messages when entries were still usable
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A normalized entry: the unit that is stored, grouped into stories and matched."""
+
+    source: str  # configured source name
+    key: str  # stable identity within the source (guid, else link, else hash)
+    link: str
+    canonical_url: str  # for grouping across outlets (tracking params, AMP, www. removed)
+    title: str  # clean text
+    summary: str  # clean text
+    published: datetime  # aware UTC
+    authors: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    lang: str | None = None
+    guid: str | None = None
+
+    @property
+    def host(self) -> str:
+        from urllib.parse import urlsplit
+
+        host = (urlsplit(self.link).hostname or "").lower()
+        return host.removeprefix("www.")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A matched stretch of an article field, as character offsets into the original text."""
+
+    field: Field
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One theme matching one article, with the explanation used to bold terms."""
+
+    theme_id: str
+    spans: tuple[Span, ...] = field(default_factory=tuple)

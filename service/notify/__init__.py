@@ -1,0 +1,17 @@
+"""Notifiers: Slack (Web API or incoming webhook) and console, behind one tiny protocol."""
+
+from service.notify.base import AlertMessage, Delivered, Notifier, NotifyError
+from service.notify.console import ConsoleNotifier
+from service.notify.messages import build_blocks
+from service.notify.slack import SlackNotifier, WebhookNotifier
+
+__all__ = [
+    "AlertMessage",
+    "ConsoleNotifier",
+    "Delivered",
+    "Notifier",
+    "NotifyError",
+    "SlackNotifier",
+    "WebhookNotifier",
+    "build_blocks",
+]

@@ -1,0 +1,152 @@
+"""The notifier protocol and the message an outbox row holds.
+
+One notifier per file behind this tiny protocol (ENGINEERING.md): `send()` returns where the
+message landed, or raises `NotifyError` saying whether a retry can help. Building the payload
+is pure and lives elsewhere (messages.py), so it can be golden-tested.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal, Protocol, cast, get_args
+
+from service.domain import Span
+
+Kind = Literal["alert", "followup", "summary", "notice"]
+Priority = Literal["high", "normal", "low"]
+
+KINDS: tuple[str, ...] = get_args(Kind)
+PRIORITIES: tuple[str, ...] = get_args(Priority)
+
+
+@dataclass(frozen=True)
+class AlertMessage:
+    """Everything needed to render one Slack/console message, with no database access.
+
+    - alert: one story for one theme.
+    - followup: a later report of an alerted story; `thread_ts` is the alert's `ts`.
+    - summary: the stories held back by `max_per_hour`; `more` lists up to 10 of them.
+    - notice: free `text` from the service itself (e.g. a config error report).
+    """
+
+    kind: Kind
+    channel: str
+    theme_id: str = ""
+    theme_name: str = ""
+    priority: Priority = "normal"
+    title: str = ""
+    link: str = ""
+    outlet: str = ""
+    published: datetime = datetime(1970, 1, 1, tzinfo=UTC)
+    summary: str = ""
+    spans: tuple[Span, ...] = ()
+    timezone: str = "UTC"
+    thread_ts: str | None = None
+    more: tuple[tuple[str, str], ...] = ()
+    more_count: int = 0
+    text: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown message kind {self.kind!r}")
+        if self.priority not in PRIORITIES:
+            raise ValueError(f"unknown priority {self.priority!r}")
+        if self.published.tzinfo is None:
+            raise ValueError("published must be timezone-aware")
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (the outbox `payload` column)."""
+        return {
+            "kind": self.kind,
+            "channel": self.channel,
+            "theme_id": self.theme_id,
+            "theme_name": self.theme_name,
+            "priority": self.priority,
+            "title": self.title,
+            "link": self.link,
+            "outlet": self.outlet,
+            "published": self.published.astimezone(UTC).isoformat(),
+            "summary": self.summary,
+            "spans": [_span_to_dict(s) for s in self.spans],
+            "timezone": self.timezone,
+            "thread_ts": self.thread_ts,
+            "more": [[headline, link] for headline, link in self.more],
+            "more_count": self.more_count,
+            "text": self.text,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> AlertMessage:
+        published = datetime.fromisoformat(data["published"]).astimezone(UTC)
+        return cls(
+            kind=cast(Kind, data["kind"]),
+            channel=str(data["channel"]),
+            theme_id=str(data.get("theme_id", "")),
+            theme_name=str(data.get("theme_name", "")),
+            priority=cast(Priority, data.get("priority", "normal")),
+            title=str(data.get("title", "")),
+            link=str(data.get("link", "")),
+            outlet=str(data.get("outlet", "")),
+            published=published,
+            summary=str(data.get("summary", "")),
+            spans=tuple(_span_from_dict(s) for s in data.get("spans", [])),
+            timezone=str(data.get("timezone", "UTC")),
+            thread_ts=data.get("thread_ts"),
+            more=tuple((str(h), str(u)) for h, u in data.get("more", [])),
+            more_count=int(data.get("more_count", 0)),
+            text=str(data.get("text", "")),
+        )
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, raw: str) -> AlertMessage:
+        return cls.from_dict(json.loads(raw))
+
+
+def _span_to_dict(span: Span) -> dict[str, Any]:
+    return {"field": span.field, "start": span.start, "end": span.end, "text": span.text}
+
+
+def _span_from_dict(data: dict[str, Any]) -> Span:
+    return Span(
+        field=data["field"], start=int(data["start"]), end=int(data["end"]), text=data["text"]
+    )
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """Where a message landed: Slack's channel id and message ts (None for webhooks)."""
+
+    channel: str | None
+    ts: str | None
+
+
+class NotifyError(Exception):
+    """A delivery failed. `permanent` means retrying cannot help (bad token, unknown channel);
+    `retry_after` is the wait the server asked for, in seconds, when it said so (HTTP 429)."""
+
+    def __init__(
+        self, message: str, *, permanent: bool = False, retry_after: float | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.permanent = permanent
+        self.retry_after = retry_after
+
+    def __repr__(self) -> str:
+        return (
+            f"NotifyError({self.message!r}, permanent={self.permanent}, "
+            f"retry_after={self.retry_after})"
+        )
+
+
+class Notifier(Protocol):
+    """Deliver one message. Raise NotifyError on failure; never swallow it."""
+
+    supports_threads: bool
+
+    async def send(self, msg: AlertMessage) -> Delivered: ...

@@ -1,0 +1,258 @@
+"""poll_source(): fetch -> parse -> normalize -> store -> group -> match -> enqueue.
+
+The one orchestrator; the scheduler and the CLI call only poll_due_once()/poll_source().
+Expected failures (a FetchError) are recorded on the source and the loop moves on;
+anything else is a bug, logged with its traceback, and still fails only that source.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from service import logs, schedule
+from service.alerts import AlertSettings, StoredArticle, record_matches
+from sqlalchemy.orm import Session
+
+from service.domain import ParsedFeed
+from service.fetch import Fetched, Fetcher, FetchError, NotModified, Validators
+from service.normalize import content_fingerprint, normalize_entry
+from service.parse import parse_feed
+from service.store import Database
+from service.store import sources as source_repo
+from service.store.articles import upsert_articles
+from service.store.models import SourceRow, StoryRow
+from service.store.stories import Grouping, assign_story
+
+LEASE = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class SourceState:
+    """A detached snapshot of a source row, taken when it was claimed."""
+
+    id: int
+    name: str
+    url: str
+    etag: str | None
+    last_modified: str | None
+    body_hash: str | None
+    interval: timedelta
+    tags: tuple[str, ...]
+    lang: str | None
+    error_count: int
+    first_poll: bool
+
+    @classmethod
+    def of(cls, row: SourceRow) -> SourceState:
+        return cls(
+            id=row.id,
+            name=row.name,
+            url=row.url,
+            etag=row.etag,
+            last_modified=row.last_modified,
+            body_hash=row.body_hash,
+            interval=timedelta(seconds=row.interval_seconds),
+            tags=tuple(row.tags or ()),
+            lang=row.lang,
+            error_count=row.error_count,
+            first_poll=row.last_success_at is None,
+        )
+
+
+@dataclass(frozen=True)
+class PollOutcome:
+    source: str
+    status: str  # ok | not_modified | unchanged | error | disabled
+    new: int = 0
+    updated: int = 0
+    alerts: int = 0
+    ms: int = 0
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class PollSettings:
+    backfill: timedelta | None  # None: everything alerts on a first poll
+    grouping: Grouping
+    alerts: AlertSettings
+
+
+class Poller:
+    """Polls sources with one shared Fetcher; `settings` is re-read on every poll so a
+    config reload takes effect at the next poll, while in-flight polls finish as they began."""
+
+    def __init__(
+        self,
+        db: Database,
+        fetcher: Fetcher,
+        settings: Callable[[], PollSettings],
+        now: Callable[[], datetime],
+        worker: str,
+    ) -> None:
+        self.db = db
+        self.fetcher = fetcher
+        self.settings = settings
+        self.now = now
+        self.worker = worker
+
+    async def claim(
+        self, limit: int, name: str | None = None, force: bool = False
+    ) -> list[SourceState]:
+        with self.db.transaction() as session:
+            rows = source_repo.claim_due(
+                session, self.worker, self.now(), LEASE, limit, name=name, force=force
+            )
+            return [SourceState.of(r) for r in rows]
+
+    async def poll_due_once(
+        self, limit: int = 10_000, name: str | None = None, force: bool = False
+    ) -> list[PollOutcome]:
+        states = await self.claim(limit, name, force)
+        return list(await asyncio.gather(*(self.poll_source(s) for s in states)))
+
+    async def poll_source(self, state: SourceState) -> PollOutcome:
+        started = time.monotonic()
+        settings = self.settings()
+        try:
+            result = await self.fetcher.fetch(
+                state.url, Validators(state.etag, state.last_modified)
+            )
+            outcome = self._handle(state, result, settings)
+        except FetchError as exc:
+            outcome = self._record_error(
+                state, exc.kind, exc.message, exc.permanent, exc.retry_after, exc.status
+            )
+        except Exception as exc:  # a bug: fail this source loudly, keep the others going
+            logs.error("poll.bug", source=state.name, error=repr(exc), tb=traceback.format_exc())
+            outcome = self._record_error(state, "internal", f"internal error: {exc!r}")
+        ms = int((time.monotonic() - started) * 1000)
+        logs.event(
+            "poll.done",
+            source=state.name,
+            status=outcome.status,
+            new=outcome.new,
+            updated=outcome.updated,
+            alerts=outcome.alerts,
+            ms=ms,
+            error=outcome.error,
+        )
+        return PollOutcome(**{**outcome.__dict__, "ms": ms})
+
+    def _handle(
+        self, state: SourceState, result: Fetched | NotModified, settings: PollSettings
+    ) -> PollOutcome:
+        if isinstance(result, NotModified):
+            self._record_success(state, result)
+            return PollOutcome(state.name, "not_modified")
+        if state.body_hash is not None and result.body_hash == state.body_hash:
+            self._record_success(state, result)
+            return PollOutcome(state.name, "unchanged")
+        feed = parse_feed(result.body, result.headers, result.url)
+        return self._store(state, result, feed, settings)
+
+    def _store(
+        self, state: SourceState, result: Fetched, feed: ParsedFeed, settings: PollSettings
+    ) -> PollOutcome:
+        now = self.now()
+        articles = [
+            normalize_entry(entry, state.name, feed.lang, state.lang, now, result.url)
+            for entry in feed.entries
+        ]
+        cutoff = None if settings.backfill is None else now - settings.backfill
+        triples = [
+            (
+                a,
+                content_fingerprint(a),
+                state.first_poll and cutoff is not None and a.published < cutoff,
+            )
+            for a in articles
+        ]
+        alerts = new = updated = 0
+        with self.db.transaction() as session:
+            for up in upsert_articles(session, state.id, triples, now):
+                if up.is_new:
+                    story_id, _ = assign_story(session, up.row, settings.grouping)
+                    new += 1
+                else:
+                    updated += 1
+                    story_id = (
+                        up.row.story_id or assign_story(session, up.row, settings.grouping)[0]
+                    )
+                story = session.get(StoryRow, story_id)
+                assert story is not None
+                stored = StoredArticle(
+                    article_id=up.row.id,
+                    article=up.article,
+                    story_id=story_id,
+                    story_first_seen=story.first_seen,
+                    is_new=up.is_new,
+                    silent=up.row.silent,
+                    tags=state.tags,
+                )
+                alerts += record_matches(session, settings.alerts, stored, now)
+            self._success_values(session, state, result, feed.ttl_seconds, now)
+        return PollOutcome(state.name, "ok", new=new, updated=updated, alerts=alerts)
+
+    def _record_success(self, state: SourceState, result: Fetched | NotModified) -> None:
+        with self.db.transaction() as session:
+            self._success_values(session, state, result, None, self.now())
+
+    def _success_values(
+        self,
+        session: Session,
+        state: SourceState,
+        result: Fetched | NotModified,
+        ttl: int | None,
+        now: datetime,
+    ) -> None:
+        row = session.get(SourceRow, state.id)
+        if row is None:
+            return
+        if result.permanent_url and result.permanent_url != row.url:
+            logs.event("source.moved", source=state.name, url=result.permanent_url)
+            row.url = result.permanent_url
+        row.etag = result.validators.etag
+        row.last_modified = result.validators.last_modified
+        if isinstance(result, Fetched):
+            row.body_hash = result.body_hash
+            row.last_http_status = result.status
+        else:
+            row.last_http_status = 304
+        row.status, row.error_count, row.error_kind = "ok", 0, None
+        row.last_error = row.failing_since = None
+        row.last_polled_at = row.last_success_at = now
+        row.next_poll_at = schedule.after_success(now, state.interval, result.cache_seconds, ttl)
+        row.lease_owner = row.lease_until = None
+
+    def _record_error(
+        self,
+        state: SourceState,
+        kind: str,
+        message: str,
+        permanent: bool = False,
+        retry_after: float | None = None,
+        status: int | None = None,
+    ) -> PollOutcome:
+        now = self.now()
+        with self.db.transaction() as session:
+            row = session.get(SourceRow, state.id)
+            if row is None:
+                return PollOutcome(state.name, "error", error=message)
+            row.error_count += 1
+            row.error_kind, row.last_error, row.last_http_status = kind, message, status
+            row.failing_since = row.failing_since or now
+            row.last_polled_at = now
+            row.lease_owner = row.lease_until = None
+            if permanent:  # 410 Gone: stop polling, and say so in `wirewatch sources`
+                row.status, row.disabled_reason = "disabled", message
+                return PollOutcome(state.name, "disabled", error=message)
+            row.status = "error"
+            row.next_poll_at = schedule.after_error(
+                now, state.interval, row.error_count, retry_after
+            )
+        return PollOutcome(state.name, "error", error=message)

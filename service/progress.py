@@ -1,0 +1,29 @@
+"""A progress bar on a terminal for long jobs; silent when stderr is not a TTY."""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+WIDTH = 30
+
+
+class Progress:
+    def __init__(self, total: int, label: str, stream: TextIO | None = None) -> None:
+        self.total, self.label = total, label
+        self.stream = stream or sys.stderr
+        self.enabled = self.stream.isatty() and total > 0
+        self.done = 0
+
+    def advance(self, n: int = 1) -> None:
+        self.done += n
+        if self.enabled and (self.done % 50 == 0 or self.done >= self.total):
+            filled = int(WIDTH * min(self.done, self.total) / self.total)
+            bar = "#" * filled + "-" * (WIDTH - filled)
+            self.stream.write(f"\r{self.label} [{bar}] {self.done}/{self.total}")
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self.stream.write("\r" + " " * (len(self.label) + WIDTH + 30) + "\r")
+            self.stream.flush()

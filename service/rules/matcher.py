@@ -1,0 +1,105 @@
+"""ThemeMatcher and explain(): match items against compiled queries (RULES.md §4-7)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from service.domain import Hit, Span
+
+from .compiler import CompiledQuery
+from .index import AtomIndex
+from .interning import Interner, clauses_of
+from .program import FIELD_NAMES
+from .runtime import Found, RBNode, State
+from .textmodel import TokenSeq, tokenize
+
+
+@dataclass(frozen=True, slots=True)
+class MatchItem:
+    """What a query can look at: two text fields and the metadata of the article."""
+
+    title: str = ""
+    summary: str = ""
+    source: str = ""  # host name of the article URL
+    feed: str = ""  # name of the configured source
+    tags: tuple[str, ...] = ()  # tags of the configured source
+    lang: str | None = None
+
+
+class ThemeMatcher:
+    """All themes of a config, compiled once; `match` tokenizes an item once for all."""
+
+    def __init__(self, themes: Sequence[tuple[str, CompiledQuery]]):
+        interner = Interner()
+        self._ids = [theme_id for theme_id, _ in themes]
+        self._roots: list[RBNode] = [interner.boolean(q.program) for _, q in themes]
+        self._index = AtomIndex(interner.atoms)
+        self._clauses = [clauses_of(q.program, interner) for _, q in themes]
+        self._always: list[int] = []  # themes that can be true without any atom
+        self._trigger: dict[int, list[int]] = {}  # atom id -> themes it may wake up
+        for t, clauses in enumerate(self._clauses):
+            if not clauses:
+                self._always.append(t)
+                continue
+            best = max(clauses, key=lambda c: interner.specificity(c))
+            for aid in best:
+                self._trigger.setdefault(aid, []).append(t)
+
+    def match(self, item: MatchItem) -> list[Hit]:
+        """One Hit (with highlight spans) per theme that the item matches, in theme order."""
+        fields = (tokenize(item.title), tokenize(item.summary))
+        starts = self._index.scan(fields)
+        candidates = set(self._always)
+        for aid in starts:
+            woken = self._trigger.get(aid)
+            if woken:
+                candidates.update(woken)
+        hits: list[Hit] = []
+        state: State | None = None
+        for t in sorted(candidates):
+            if any(clause.isdisjoint(starts) for clause in self._clauses[t]):
+                continue  # a required atom is missing: cannot be true
+            state = state or _state(item, starts)
+            root = self._roots[t]
+            if root.truth(state):
+                hits.append(Hit(self._ids[t], _spans(root, state, fields)))
+        return hits
+
+    def explain_theme(self, t: int, item: MatchItem) -> list[Span] | None:
+        fields = (tokenize(item.title), tokenize(item.summary))
+        state = _state(item, self._index.scan(fields))
+        root = self._roots[t]
+        return list(_spans(root, state, fields)) if root.truth(state) else None
+
+
+def explain(q: CompiledQuery, item: MatchItem) -> list[Span] | None:
+    """None if `q` does not match `item`; else the spans of the positive matches.
+
+    Spans are character offsets into the original title/summary, ordered by field and
+    start; a metadata-only match gives an empty list.
+    """
+    if q._single is None:
+        q._single = ThemeMatcher([("", q)])
+    return q._single.explain_theme(0, item)
+
+
+def _state(item: MatchItem, starts: dict[int, tuple[set[int], set[int]]]) -> State:
+    return State(
+        starts,
+        host=item.source.strip().lower().removeprefix("www."),
+        lang=(item.lang or "").strip().lower(),
+        feed=item.feed.strip().casefold(),
+        tags=frozenset(t.strip().casefold() for t in item.tags),
+    )
+
+
+def _spans(root: RBNode, state: State, fields: tuple[TokenSeq, TokenSeq]) -> tuple[Span, ...]:
+    found: Found = set()
+    root.collect(state, found)
+    spans = []
+    for f, s, e in sorted(found):
+        seq = fields[f]
+        start, end = seq.starts[s], seq.ends[e]
+        spans.append(Span(FIELD_NAMES[f], start, end, seq.text[start:end]))  # type: ignore[arg-type]
+    return tuple(spans)

@@ -1,0 +1,222 @@
+"""Evaluation of a program on one item (RULES.md §6-7).
+
+Positional nodes are interned (one object per distinct sub-expression across all
+themes) and their span sets are memoised per item, so shared aliases cost once.
+Spans here are (start, end) token positions, both inclusive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+SpanT = tuple[int, int]
+Leaves = dict[SpanT, set[SpanT]]  # result span -> the atom/phrase spans that produced it
+_EMPTY: frozenset[SpanT] = frozenset()
+
+
+class State:
+    """What one item offers: atom start positions per field, metadata, and a memo."""
+
+    __slots__ = ("starts", "memo", "host", "lang", "feed", "tags")
+
+    def __init__(
+        self,
+        starts: dict[int, tuple[set[int], set[int]]],
+        host: str,
+        lang: str,
+        feed: str,
+        tags: frozenset[str],
+    ):
+        self.starts = starts  # atom id -> (starts in title, starts in summary)
+        self.memo: dict[int, frozenset[SpanT] | set[SpanT]] = {}
+        self.host = host
+        self.lang = lang
+        self.feed = feed
+        self.tags = tags
+
+
+class RSeq:
+    __slots__ = ("slot", "atoms", "widths")
+
+    def __init__(self, slot: int, atoms: tuple[int, ...], widths: tuple[int, ...]):
+        self.slot = slot  # memo key base: slot*2 + field
+        self.atoms = atoms
+        self.widths = widths
+
+    def spans(self, st: State, f: int) -> frozenset[SpanT] | set[SpanT]:
+        key = self.slot * 2 + f
+        hit = st.memo.get(key)
+        if hit is None:
+            hit = st.memo[key] = self._spans(st, f)
+        return hit
+
+    def _spans(self, st: State, f: int) -> frozenset[SpanT] | set[SpanT]:
+        found = []
+        for atom in self.atoms:
+            per_field = st.starts.get(atom)
+            if per_field is None or not per_field[f]:
+                return _EMPTY
+            found.append(per_field[f])
+        out: set[SpanT] = set()
+        for p in found[0]:
+            end = p + self.widths[0] - 1
+            for starts, width in zip(found[1:], self.widths[1:], strict=True):
+                if end + 1 not in starts:
+                    break
+                end += width
+            else:
+                out.add((p, end))
+        return out
+
+    def leaves(self, st: State, f: int) -> Leaves:
+        return {span: {span} for span in self.spans(st, f)}
+
+
+class ROr:
+    __slots__ = ("slot", "items")
+
+    def __init__(self, slot: int, items: tuple[RPNode, ...]):
+        self.slot = slot
+        self.items = items
+
+    def spans(self, st: State, f: int) -> frozenset[SpanT] | set[SpanT]:
+        key = self.slot * 2 + f
+        hit = st.memo.get(key)
+        if hit is None:
+            out: set[SpanT] = set()
+            for item in self.items:
+                out.update(item.spans(st, f))
+            hit = st.memo[key] = out
+        return hit
+
+    def leaves(self, st: State, f: int) -> Leaves:
+        out: Leaves = {}
+        for item in self.items:
+            for span, leaves in item.leaves(st, f).items():
+                out.setdefault(span, set()).update(leaves)
+        return out
+
+
+class RNear:
+    __slots__ = ("slot", "left", "right", "n", "forward")
+
+    def __init__(self, slot: int, left: RPNode, right: RPNode, n: int, forward: bool):
+        self.slot = slot
+        self.left = left
+        self.right = right
+        self.n = n
+        self.forward = forward
+
+    def spans(self, st: State, f: int) -> frozenset[SpanT] | set[SpanT]:
+        key = self.slot * 2 + f
+        hit = st.memo.get(key)
+        if hit is None:
+            hit = st.memo[key] = {r for r, _, _ in self._pairs(st, f)}
+        return hit
+
+    def _pairs(self, st: State, f: int) -> Iterable[tuple[SpanT, SpanT, SpanT]]:
+        lefts = self.left.spans(st, f)
+        rights = self.right.spans(st, f) if lefts else _EMPTY
+        for ls, le in lefts:
+            for rs, re in rights:
+                if rs > le:
+                    gap = rs - le - 1  # B after A
+                elif ls > re and not self.forward:
+                    gap = ls - re - 1  # A after B
+                else:
+                    continue  # overlapping pairs never count (§6)
+                if gap <= self.n:
+                    yield (min(ls, rs), max(le, re)), (ls, le), (rs, re)
+
+    def leaves(self, st: State, f: int) -> Leaves:
+        left, right = self.left.leaves(st, f), self.right.leaves(st, f)
+        out: Leaves = {}
+        for result, lspan, rspan in self._pairs(st, f):
+            out.setdefault(result, set()).update(left[lspan], right[rspan])
+        return out
+
+
+RPNode = RSeq | ROr | RNear
+Found = set[tuple[int, int, int]]  # (field, start, end) of atom/phrase spans
+
+
+class RPos:
+    __slots__ = ("node", "fields")
+
+    def __init__(self, node: RPNode, fields: tuple[int, ...]):
+        self.node = node
+        self.fields = fields
+
+    def truth(self, st: State) -> bool:
+        return any(self.node.spans(st, f) for f in self.fields)
+
+    def collect(self, st: State, out: Found) -> None:
+        for f in self.fields:
+            for leaves in self.node.leaves(st, f).values():
+                out.update((f, s, e) for s, e in leaves)
+
+
+class RAnd:
+    __slots__ = ("items",)
+
+    def __init__(self, items: tuple[RBNode, ...]):
+        self.items = items
+
+    def truth(self, st: State) -> bool:
+        return all(i.truth(st) for i in self.items)
+
+    def collect(self, st: State, out: Found) -> None:
+        for item in self.items:
+            item.collect(st, out)
+
+
+class ROrB:
+    __slots__ = ("items",)
+
+    def __init__(self, items: tuple[RBNode, ...]):
+        self.items = items
+
+    def truth(self, st: State) -> bool:
+        return any(i.truth(st) for i in self.items)
+
+    def collect(self, st: State, out: Found) -> None:
+        for item in self.items:
+            if item.truth(st):
+                item.collect(st, out)
+
+
+class RNot:
+    __slots__ = ("child",)
+
+    def __init__(self, child: RBNode):
+        self.child = child
+
+    def truth(self, st: State) -> bool:
+        return not self.child.truth(st)
+
+    def collect(self, st: State, out: Found) -> None:
+        return  # what is absent explains nothing
+
+
+class RMeta:
+    __slots__ = ("kind", "value")
+
+    def __init__(self, kind: str, value: str):
+        self.kind = kind
+        self.value = value
+
+    def truth(self, st: State) -> bool:
+        x = self.value
+        if self.kind == "lang":
+            return st.lang == x or st.lang.startswith(x + "-")
+        if self.kind == "source":
+            return st.host == x or st.host.endswith("." + x)
+        if self.kind == "feed":
+            return st.feed == x
+        return x in st.tags
+
+    def collect(self, st: State, out: Found) -> None:
+        return  # metadata has no text span
+
+
+RBNode = RPos | RAnd | ROrB | RNot | RMeta

@@ -1,0 +1,109 @@
+"""Wiring from a Config to the running parts: fetcher, poller, notifier, deliverer."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+import uuid
+from datetime import datetime
+from typing import TextIO
+
+from sqlalchemy import select
+
+from service.alerts import AlertSettings
+from service.app import App
+from service.config import Config
+from service.delivery import ChannelPacer, Deliverer
+from service.fetch import Fetcher, FetchLimits
+from service.notify import ConsoleNotifier, Notifier, SlackNotifier, WebhookNotifier
+from service.pipeline import Poller, PollSettings
+from service.store.models import ThemeStateRow
+from service.store.stories import Grouping
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+def fetch_limits(config: Config) -> FetchLimits:
+    p = config.polling
+    return FetchLimits(
+        timeout=p.timeout.total_seconds(),
+        max_bytes=p.max_bytes,
+        per_host=p.per_host,
+        concurrency=p.concurrency,
+        user_agent=p.user_agent,
+    )
+
+
+def make_notifier(config: Config, stream: TextIO | None = None) -> Notifier:
+    slack = config.slack
+    if slack is None:
+        return ConsoleNotifier(stream or sys.stdout)
+    if slack.token is not None:
+        return SlackNotifier(slack.token.get_secret_value(), slack.api_url, slack.channel)
+    assert slack.webhook_url is not None
+    return WebhookNotifier(slack.webhook_url.get_secret_value())
+
+
+def default_channel(config: Config) -> str:
+    return config.slack.channel if config.slack else "console"
+
+
+def theme_added_times(app: App, now: datetime) -> dict[str, datetime]:
+    """Record when each theme went live (first seen in a config) and return those times."""
+    with app.db.transaction() as session:
+        rows = {r.theme_id: r for r in session.scalars(select(ThemeStateRow))}
+        for theme in app.config.themes:
+            row = rows.get(theme.id)
+            if row is None:
+                row = ThemeStateRow(
+                    theme_id=theme.id, query=theme.query, added_at=now, changed_at=now
+                )
+                session.add(row)
+                rows[theme.id] = row
+            elif row.query != theme.query:
+                row.query, row.changed_at = theme.query, now
+        return {theme_id: row.added_at for theme_id, row in rows.items()}
+
+
+def poll_settings(app: App, threads: bool, theme_added: dict[str, datetime]) -> PollSettings:
+    config = app.config
+    grouping = Grouping(window=config.dedup.window)
+    if config.dedup.threshold is not None:
+        grouping = Grouping(threshold=config.dedup.threshold, window=config.dedup.window)
+    return PollSettings(
+        backfill=config.polling.backfill,
+        grouping=grouping,
+        alerts=AlertSettings(
+            rules=app.rules,
+            default_channel=default_channel(config),
+            timezone=config.timezone,
+            threads=threads,
+            theme_added=theme_added,
+        ),
+    )
+
+
+class Runtime:
+    """The live parts of one worker. `apply()` swaps in a new config atomically."""
+
+    def __init__(self, app: App, notifier: Notifier | None = None, pace: float = 1.0) -> None:
+        self.app = app
+        self.worker = worker_id()
+        self.notifier = notifier or make_notifier(app.config)
+        self.fetcher = Fetcher(fetch_limits(app.config))
+        self._settings = poll_settings(
+            app, self.notifier.supports_threads, theme_added_times(app, app.clock.now())
+        )
+        self.poller = Poller(
+            app.db, self.fetcher, lambda: self._settings, app.clock.now, self.worker
+        )
+        max_per_hour = app.config.slack.max_per_hour if app.config.slack else None
+        self.deliverer = Deliverer(
+            app.db, self.notifier, app.clock.now, self.worker, max_per_hour, ChannelPacer(pace)
+        )
+
+    async def aclose(self) -> None:
+        await self.fetcher.aclose()

@@ -1,0 +1,103 @@
+"""APScheduler wiring only: triggers that call the one-iteration functions.
+
+Durable state (next poll times, the outbox, digest runs) lives in our tables, so the
+scheduler keeps nothing; coalesce/max_instances/misfire_grace_time are explicit because
+APScheduler's ~1 s default misfire grace silently skips jobs on a busy loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import UTC
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from service import logs
+from service.pipeline import PollOutcome
+from service.runtime import Runtime
+
+TICK_SECONDS = 1.0
+MISFIRE_GRACE = 60
+
+
+class Worker:
+    """Polls due sources as independent tasks (a slow feed never holds up the others),
+    delivers the outbox right after a poll finds something, and stops cleanly."""
+
+    def __init__(
+        self,
+        runtime: Runtime,
+        extra_jobs: dict[str, tuple[float, Callable[[], Awaitable[object]]]] | None = None,
+    ) -> None:
+        self.runtime = runtime
+        self.in_flight: set[asyncio.Task[PollOutcome]] = set()
+        self.polling = set[int]()
+        self.wake_delivery = asyncio.Event()
+        self.stopping = False
+        self.extra_jobs = extra_jobs or {}
+        self.scheduler = AsyncIOScheduler(timezone=UTC)
+
+    def start(self) -> None:
+        add = self.scheduler.add_job
+        opts = {"coalesce": True, "max_instances": 1, "misfire_grace_time": MISFIRE_GRACE}
+        add(self.poll_tick, "interval", seconds=TICK_SECONDS, id="poll", **opts)
+        add(self.deliver_tick, "interval", seconds=TICK_SECONDS, id="deliver", **opts)
+        for name, (seconds, job) in self.extra_jobs.items():
+            add(_guarded(name, job), "interval", seconds=seconds, id=name, **opts)
+        self.scheduler.start()
+
+    async def poll_tick(self) -> None:
+        if self.stopping:
+            return
+        try:
+            states = await self.runtime.poller.claim(
+                limit=self.runtime.app.config.polling.concurrency * 4
+            )
+        except Exception as exc:
+            logs.error("poll.claim_failed", error=repr(exc))
+            return
+        for state in states:
+            task = asyncio.create_task(self.runtime.poller.poll_source(state))
+            self.in_flight.add(task)
+            task.add_done_callback(self._poll_done)
+
+    def _poll_done(self, task: asyncio.Task[PollOutcome]) -> None:
+        self.in_flight.discard(task)
+        if not task.cancelled() and task.exception() is None and task.result().alerts:
+            self.wake_delivery.set()
+
+    async def deliver_tick(self) -> None:
+        try:
+            await self.runtime.deliverer.deliver_pending_once()
+        except Exception as exc:
+            logs.error("deliver.tick_failed", error=repr(exc))
+
+    async def delivery_loop(self) -> None:
+        """Deliver as soon as a poll stored new alerts, not only on the next tick."""
+        while not self.stopping:
+            await self.wake_delivery.wait()
+            self.wake_delivery.clear()
+            await self.deliver_tick()
+
+    async def stop(self, grace: float = 30.0) -> None:
+        """Stop claiming, let in-flight polls finish (bounded), then stop the scheduler."""
+        self.stopping = True
+        self.scheduler.shutdown(wait=False)
+        if self.in_flight:
+            logs.event("worker.draining", polls=len(self.in_flight))
+            _, pending = await asyncio.wait(self.in_flight, timeout=grace)
+            for task in pending:
+                task.cancel()
+        self.wake_delivery.set()
+        await self.deliver_tick()
+
+
+def _guarded(name: str, job: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[None]]:
+    async def run() -> None:
+        try:
+            await job()
+        except Exception as exc:
+            logs.error("job.failed", job=name, error=repr(exc))
+
+    return run

@@ -1,0 +1,77 @@
+"""/healthz and /metrics (Prometheus text format) for the running service."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime
+
+from aiohttp import web
+from sqlalchemy import func, select, text
+
+from service.store import Database
+from service.store.models import DeliveryRow, SourceRow
+
+
+def _counts(db: Database) -> tuple[dict[str, int], dict[str, int]]:
+    with db.transaction() as session:
+        sources = dict(
+            session.execute(
+                select(SourceRow.status, func.count())
+                .where(SourceRow.in_config.is_(True))
+                .group_by(SourceRow.status)
+            ).all()
+        )
+        deliveries = dict(
+            session.execute(
+                select(DeliveryRow.status, func.count()).group_by(DeliveryRow.status)
+            ).all()
+        )
+    return sources, deliveries
+
+
+def make_app(db: Database, started: datetime, now: Callable[[], datetime]) -> web.Application:
+    async def healthz(_: web.Request) -> web.Response:
+        try:
+            with db.transaction() as session:
+                session.execute(text("select 1"))
+        except Exception as exc:
+            failure = {"status": "error", "error": f"database: {type(exc).__name__}"}
+            return web.json_response(failure, status=503)
+        sources, deliveries = _counts(db)
+        body: dict[str, object] = {
+            "status": "ok",
+            "started": started.isoformat(),
+            "uptime_seconds": int((now() - started).total_seconds()),
+            "sources": sources,
+            "deliveries": deliveries,
+        }
+        return web.Response(text=json.dumps(body), content_type="application/json")
+
+    async def metrics(_: web.Request) -> web.Response:
+        sources, deliveries = _counts(db)
+        lines = [
+            "# HELP wirewatch_sources Configured sources by status.",
+            "# TYPE wirewatch_sources gauge",
+            *[f'wirewatch_sources{{status="{k}"}} {v}' for k, v in sorted(sources.items())],
+            "# HELP wirewatch_deliveries Outbox rows by status.",
+            "# TYPE wirewatch_deliveries gauge",
+            *[f'wirewatch_deliveries{{status="{k}"}} {v}' for k, v in sorted(deliveries.items())],
+            "# HELP wirewatch_uptime_seconds Seconds since the service started.",
+            "# TYPE wirewatch_uptime_seconds gauge",
+            f"wirewatch_uptime_seconds {int((now() - started).total_seconds())}",
+        ]
+        return web.Response(text="\n".join(lines) + "\n", content_type="text/plain")
+
+    app = web.Application()
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics)
+    return app
+
+
+async def start_server(app: web.Application, listen: str) -> web.AppRunner:
+    host, _, port = listen.rpartition(":")
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, host.strip("[]") or "127.0.0.1", int(port)).start()
+    return runner

@@ -1,0 +1,132 @@
+"""The outbox: durable delivery rows for alerts, follow-ups, summaries and notices.
+
+Rows are created in the same transaction as the hits they announce, claimed with a
+conditional UPDATE (plus FOR UPDATE SKIP LOCKED on PostgreSQL), and finished as sent,
+retry-later or failed. A unique `dedup_key` makes enqueueing idempotent.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from service.store.models import DeliveryRow
+
+CLAIM_LEASE = timedelta(minutes=2)
+
+
+def enqueue(session: Session, now: datetime, **values: Any) -> int | None:
+    """Insert a delivery unless its dedup_key exists; the new id, or None if it existed."""
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    row = {"status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now} | values
+    stmt = insert(DeliveryRow).values(row).on_conflict_do_nothing().returning(DeliveryRow.id)
+    return session.execute(stmt).scalar_one_or_none()
+
+
+def find(session: Session, dedup_key: str) -> DeliveryRow | None:
+    return session.scalar(select(DeliveryRow).where(DeliveryRow.dedup_key == dedup_key))
+
+
+def due_condition(now: datetime) -> Any:
+    return or_(
+        and_(DeliveryRow.status == "pending", DeliveryRow.next_attempt_at <= now),
+        # a worker that died mid-send: its lease ran out
+        and_(DeliveryRow.status == "sending", DeliveryRow.claimed_until < now),
+    )
+
+
+def claim(session: Session, worker: str, now: datetime, limit: int = 50) -> list[DeliveryRow]:
+    """Claim due rows in the order they were created (the order stories were found)."""
+    query = select(DeliveryRow).where(due_condition(now)).order_by(DeliveryRow.id).limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    rows = list(session.scalars(query))
+    if not rows:
+        return []
+    ids = [r.id for r in rows]
+    session.execute(
+        update(DeliveryRow)
+        .where(DeliveryRow.id.in_(ids), due_condition(now))
+        .values(status="sending", claimed_by=worker, claimed_until=now + CLAIM_LEASE)
+    )
+    session.flush()
+    for row in rows:
+        session.refresh(row)
+    return [r for r in rows if r.claimed_by == worker and r.status == "sending"]
+
+
+def mark_sent(
+    session: Session, delivery_id: int, now: datetime, channel: str | None, ts: str | None
+) -> None:
+    session.execute(
+        update(DeliveryRow)
+        .where(DeliveryRow.id == delivery_id)
+        .values(
+            status="sent",
+            sent_at=now,
+            sent_channel=channel,
+            sent_ts=ts,
+            last_error=None,
+            claimed_by=None,
+            claimed_until=None,
+            attempts=DeliveryRow.attempts + 1,
+        )
+    )
+
+
+def mark_retry(
+    session: Session, delivery_id: int, when: datetime, error: str, count_attempt: bool = True
+) -> None:
+    values: dict[str, Any] = {
+        "status": "pending",
+        "next_attempt_at": when,
+        "last_error": error,
+        "claimed_by": None,
+        "claimed_until": None,
+    }
+    if count_attempt:
+        values["attempts"] = DeliveryRow.attempts + 1
+    session.execute(update(DeliveryRow).where(DeliveryRow.id == delivery_id).values(**values))
+
+
+def mark_failed(session: Session, delivery_id: int, error: str) -> None:
+    session.execute(
+        update(DeliveryRow)
+        .where(DeliveryRow.id == delivery_id)
+        .values(
+            status="failed",
+            last_error=error,
+            claimed_by=None,
+            claimed_until=None,
+            attempts=DeliveryRow.attempts + 1,
+        )
+    )
+
+
+def mark_held(session: Session, delivery_id: int, until: datetime) -> None:
+    session.execute(
+        update(DeliveryRow)
+        .where(DeliveryRow.id == delivery_id)
+        .values(status="held", next_attempt_at=until, claimed_by=None, claimed_until=None)
+    )
+
+
+def defer_channel(session: Session, channel: str, until: datetime, after_id: int) -> None:
+    """Push later pending rows of a failing channel back with the failed one, so that
+    after an outage they go out in the order they were created."""
+    session.execute(
+        update(DeliveryRow)
+        .where(
+            DeliveryRow.channel == channel,
+            DeliveryRow.status == "pending",
+            DeliveryRow.id > after_id,
+            DeliveryRow.next_attempt_at < until,
+        )
+        .values(next_attempt_at=until)
+    )

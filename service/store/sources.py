@@ -1,0 +1,148 @@
+"""Repository functions for sources and their durable poll state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session
+
+from service.store.models import ArticleRow, SourceRow
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """A source as the config describes it."""
+
+    name: str
+    url: str
+    interval: timedelta
+    tags: tuple[str, ...] = ()
+    lang: str | None = None
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    added: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+
+
+def sync_sources(session: Session, specs: list[SourceSpec], now: datetime) -> SyncReport:
+    """Make the sources table follow the config: add new, update changed, disable removed.
+
+    Removed sources keep their articles and hits; they only stop being polled.
+    """
+    rows = {row.name: row for row in session.scalars(select(SourceRow))}
+    added, changed = [], []
+    for spec in specs:
+        row = rows.pop(spec.name, None)
+        if row is None:
+            session.add(_new_row(spec, now))
+            added.append(spec.name)
+        elif _apply_spec(row, spec, now):
+            changed.append(spec.name)
+    removed = [row.name for row in rows.values() if row.in_config]
+    for row in rows.values():
+        row.in_config = False
+    return SyncReport(tuple(added), tuple(changed), tuple(removed))
+
+
+def _new_row(spec: SourceSpec, now: datetime) -> SourceRow:
+    return SourceRow(
+        name=spec.name,
+        config_url=spec.url,
+        url=spec.url,
+        tags=list(spec.tags),
+        lang=spec.lang,
+        interval_seconds=int(spec.interval.total_seconds()),
+        in_config=True,
+        status="pending" if spec.enabled else "disabled",
+        disabled_reason=None if spec.enabled else "disabled in config",
+        next_poll_at=now,
+        error_count=0,
+        created_at=now,
+    )
+
+
+def _apply_spec(row: SourceRow, spec: SourceSpec, now: datetime) -> bool:
+    before = (row.config_url, row.tags, row.lang, row.interval_seconds, row.in_config, row.status)
+    if row.config_url != spec.url:
+        # A new URL in the config wins over a remembered redirect, and starts afresh.
+        row.config_url = row.url = spec.url
+        row.etag = row.last_modified = row.body_hash = None
+        row.next_poll_at = now
+    row.tags = list(spec.tags)
+    row.lang = spec.lang
+    row.interval_seconds = int(spec.interval.total_seconds())
+    row.in_config = True
+    if not spec.enabled:
+        row.status, row.disabled_reason = "disabled", "disabled in config"
+    elif row.status == "disabled" and row.disabled_reason == "disabled in config":
+        row.status, row.disabled_reason, row.next_poll_at = "pending", None, now
+    after = (row.config_url, row.tags, row.lang, row.interval_seconds, row.in_config, row.status)
+    return before != after
+
+
+def _unleased(now: datetime) -> Any:
+    return or_(SourceRow.lease_until.is_(None), SourceRow.lease_until < now)
+
+
+def _due(now: datetime) -> Any:
+    return or_(SourceRow.next_poll_at.is_(None), SourceRow.next_poll_at <= now)
+
+
+def claim_due(
+    session: Session,
+    worker: str,
+    now: datetime,
+    lease: timedelta,
+    limit: int,
+    name: str | None = None,
+    force: bool = False,
+) -> list[SourceRow]:
+    """Lease the due sources to this worker so that no other worker polls them meanwhile.
+
+    `force` (the `poll` command) takes every enabled source, due or not; `name` just one,
+    even a disabled one, since asking for it by name is how a user retries it.
+    """
+    conditions = [SourceRow.in_config.is_(True), _unleased(now)]
+    if name is not None:
+        conditions.append(SourceRow.name == name)
+    else:
+        conditions.append(SourceRow.status != "disabled")
+        if not force:
+            conditions.append(_due(now))
+    query = select(SourceRow).where(*conditions).order_by(SourceRow.next_poll_at).limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    rows = list(session.scalars(query))
+    for row in rows:
+        row.lease_owner, row.lease_until = worker, now + lease
+    return rows
+
+
+def release(session: Session, source_id: int) -> None:
+    session.execute(
+        update(SourceRow)
+        .where(SourceRow.id == source_id)
+        .values(lease_owner=None, lease_until=None)
+    )
+
+
+def article_counts(session: Session) -> dict[int, int]:
+    rows = session.execute(
+        select(ArticleRow.source_id, func.count()).group_by(ArticleRow.source_id)
+    )
+    return {source_id: count for source_id, count in rows}
+
+
+def next_due(session: Session) -> datetime | None:
+    return session.scalar(
+        select(func.min(SourceRow.next_poll_at)).where(
+            SourceRow.in_config.is_(True), SourceRow.status != "disabled"
+        )
+    )

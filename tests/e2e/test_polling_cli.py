@@ -1,0 +1,105 @@
+"""The poll command end to end: a real local feed server, the real CLI, a real database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.support import Item, cli, rss, sources_json, write_config
+from tests.feedserver import FeedServer
+
+QUAD_ITEM = Item(
+    title="Canada proposes quadruple framework",
+    link="https://english.kyodonews.net/news/2026/11/canada-quad.html",
+    summary="Canada has proposed creating a quadruple cooperation framework with Japan, "
+    "South Korea and the United States",
+)
+OTHER_ITEM = Item(title="Rugby: Brave Blossoms win", link="https://english.kyodonews.net/news/rugby.html")
+
+
+@pytest.fixture
+def server() -> FeedServer:
+    with FeedServer() as s:
+        yield s
+
+
+def test_a_poll_alerts_a_matching_story_once_and_a_second_poll_stays_quiet(
+    server: FeedServer, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server.route("/kyodo.xml", body=rss([QUAD_ITEM, OTHER_ITEM]), etag='"v1"')
+    config = write_config(tmp_path, db_url, [("Kyodo News", server.url("/kyodo.xml"))])
+
+    code, out, _ = cli(capsys, "-c", str(config), "poll")
+    assert code == 0
+    assert out.count("Canada proposes quadruple framework") >= 1
+    assert "Quad / quadrilateral" in out
+    assert "Rugby" not in out.split("SOURCE")[0]
+
+    code, out, _ = cli(capsys, "-c", str(config), "poll")
+    assert code == 0
+    assert "Canada proposes" not in out
+    assert "not_modified" in out
+    assert server.requests_to("/kyodo.xml")[-1].headers.get("if-none-match") == '"v1"'
+
+
+def test_a_changed_body_with_the_same_items_never_realerts_after_a_restart(
+    server: FeedServer, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server.route("/kyodo.xml", body=rss([QUAD_ITEM]))
+    config = write_config(tmp_path, db_url, [("Kyodo News", server.url("/kyodo.xml"))])
+    assert "Canada proposes" in cli(capsys, "-c", str(config), "poll")[1]
+    edited = Item(QUAD_ITEM.title + " (update)", QUAD_ITEM.link, QUAD_ITEM.summary)
+    server.route("/kyodo.xml", body=rss([edited, OTHER_ITEM]))
+    code, out, _ = cli(capsys, "-c", str(config), "poll")
+    assert code == 0
+    assert "(update)" not in out.split("SOURCE")[0]
+    row = next(line for line in out.splitlines() if line.startswith("Kyodo News"))
+    assert row.split()[2:6] == ["ok", "1", "1", "0"]  # status, new, updated, alerts
+
+
+def test_a_broken_feed_fails_only_its_own_source_with_a_readable_status(
+    server: FeedServer, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server.route("/good.xml", body=rss([QUAD_ITEM]))
+    server.route("/html", body=b"<!DOCTYPE html><html><body>Subscribe!</body></html>",
+                 headers={"Content-Type": "text/html"})
+    server.route("/gone", status=410)
+    server.route("/down", status=503, headers={"Retry-After": "120"})
+    config = write_config(
+        tmp_path,
+        db_url,
+        [
+            ("Good", server.url("/good.xml")),
+            ("Html", server.url("/html")),
+            ("Gone", server.url("/gone")),
+            ("Down", server.url("/down")),
+        ],
+    )
+    code, out, _ = cli(capsys, "-c", str(config), "poll")
+    assert code == 0
+    assert "Canada proposes" in out
+    report = sources_json(capsys, config)
+    assert report["Good"]["status"] == "ok" and report["Good"]["items"] == 1
+    assert report["Html"]["status"] == "error" and report["Html"]["last_error"]
+    assert report["Gone"]["status"] == "disabled" and report["Gone"]["next_poll"] is None
+    assert report["Down"]["status"] == "error" and report["Down"]["failing_since"]
+    assert "503" in report["Down"]["last_error"]
+    for source in report.values():
+        assert set(source) >= {"name", "url", "status", "last_success", "last_error",
+                               "failing_since", "items", "next_poll"}
+
+
+def test_a_permanent_redirect_moves_the_stored_url_and_a_temporary_one_does_not(
+    server: FeedServer, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server.route("/new.xml", body=rss([OTHER_ITEM]))
+    server.redirect("/moved", server.url("/new.xml"), status=301)
+    server.redirect("/detour", server.url("/new.xml"), status=302)
+    config = write_config(
+        tmp_path, db_url, [("Moved", server.url("/moved")), ("Detour", server.url("/detour"))]
+    )
+    assert cli(capsys, "-c", str(config), "poll")[0] == 0
+    report = sources_json(capsys, config)
+    assert report["Moved"]["url"] == server.url("/new.xml")
+    assert report["Detour"]["url"] == server.url("/detour")

@@ -1,0 +1,129 @@
+"""Alerts through the real slack-sdk to a local server that answers like Slack."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from service.app import open_app
+from service.runtime import Runtime
+from tests.e2e.support import Item, cli, rss, write_config
+from tests.feedserver import FeedServer
+from tests.slackserver import SlackServer
+
+SUMMARY = (
+    "Canada has proposed creating a quadruple cooperation framework with Japan, "
+    "South Korea and the United States, the foreign ministry said on Saturday."
+)
+REPORTS = [
+    ("Kyodo News", "https://english.kyodonews.net/news/2026/11/a1b2-canada-quad.html",
+     "Canada proposes quadruple cooperation framework with Japan, S. Korea, US"),
+    ("The Japan Times", "https://www.japantimes.co.jp/news/2026/11/28/canada-quad/?utm_source=rss",
+     "Canada proposes quadruple cooperation framework with Japan, South Korea and US"),
+    ("Japan Today", "https://japantoday.com/category/politics/canada-quad?utm_medium=feed&fbclid=x",
+     "Canada proposes quadruple cooperation framework with Japan, S Korea, U.S."),
+    ("The Mainichi", "https://mainichi.jp/english/articles/20261128/p2g/00m/0in/010000c/amp",
+     "Canada proposes 'quadruple cooperation framework' with Japan, South Korea, US"),
+    ("Nikkei Asia", "https://asia.nikkei.com/Politics/Canada-quad-framework?gclid=abc",
+     "Canada proposes quadruple cooperation framework with Japan, South Korea, U.S."),
+]
+
+
+@pytest.fixture
+def feeds() -> FeedServer:
+    with FeedServer() as s:
+        yield s
+
+
+@pytest.fixture
+def slack() -> SlackServer:
+    with SlackServer() as s:
+        yield s
+
+
+def test_the_same_story_from_five_outlets_alerts_once_and_threads_four_followups(
+    feeds: FeedServer, slack: SlackServer, db_url: str, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    sources = []
+    for n, (outlet, link, title) in enumerate(REPORTS):
+        feeds.route(f"/{n}.xml", body=rss([Item(title, link, SUMMARY)]))
+        sources.append((outlet, feeds.url(f"/{n}.xml")))
+    config = write_config(tmp_path, db_url, sources, slack_api=slack.api_url)
+    for n, (outlet, _, _) in enumerate(REPORTS):  # outlets publish one after another
+        assert cli(capsys, "-c", str(config), "poll", "--source", outlet)[0] == 0
+    posted = slack.messages
+    top = [m for m in posted if m.thread_ts is None]
+    replies = [m for m in posted if m.thread_ts is not None]
+    assert len(top) == 1, [m.text for m in top]
+    assert "Kyodo" in top[0].text or "quadruple" in top[0].text.lower()
+    assert len(replies) == 4
+    assert {m.thread_ts for m in replies} == {top[0].ts}
+
+
+def test_two_different_stories_on_the_same_topic_alert_twice(
+    feeds: FeedServer, slack: SlackServer, db_url: str, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    first = Item("Quad foreign ministers to meet in New Delhi", "https://example.com/a",
+                 "The Quad foreign ministers will meet in New Delhi in January to discuss maritime security.")
+    second = Item("Quad navies begin Malabar drills off Guam", "https://example.com/b",
+                  "Warships from the Quad countries started the annual Malabar exercise off Guam.")
+    feeds.route("/a.xml", body=rss([first]))
+    feeds.route("/b.xml", body=rss([second]))
+    config = write_config(
+        tmp_path, db_url, [("A", feeds.url("/a.xml")), ("B", feeds.url("/b.xml"))], slack_api=slack.api_url
+    )
+    assert cli(capsys, "-c", str(config), "poll")[0] == 0
+    assert len([m for m in slack.messages if m.thread_ts is None]) == 2
+
+
+def test_a_slack_outage_delays_alerts_and_recovery_delivers_each_once_in_order(
+    feeds: FeedServer, slack: SlackServer, sqlite_url: str, tmp_path: Path
+) -> None:
+    items = [
+        Item(f"Quad summit item {n:02d}: leaders meet on topic {n}", f"https://example.com/{n}",
+             f"Quad leaders discussed subject number {n} with no other overlap {n * 7919}.")
+        for n in range(12)
+    ]
+    feeds.route("/feed.xml", body=rss(items))
+    config = write_config(tmp_path, sqlite_url, [("Feed", feeds.url("/feed.xml"))], slack_api=slack.api_url)
+    slack.unavailable_for(3600)
+
+    async def scenario() -> None:
+        app = open_app(str(config))
+        runtime = Runtime(app, pace=0)
+        try:
+            outcomes = await runtime.poller.poll_due_once(force=True)
+            assert outcomes[0].alerts == 12
+            assert await runtime.deliverer.deliver_pending_once() == 0
+            slack.recover()
+            clock_jump(app, runtime)
+            delivered = 0
+            for _ in range(10):
+                delivered += await runtime.deliverer.deliver_pending_once()
+            assert delivered == 12
+        finally:
+            await runtime.aclose()
+            app.close()
+
+    asyncio.run(scenario())
+    titles = [m.text for m in slack.messages]
+    assert len(titles) == 12
+    numbers = [int(t.split("item ")[1][:2]) for t in titles]
+    assert numbers == sorted(numbers)
+
+
+def clock_jump(app: object, runtime: Runtime) -> None:
+    """Move the deliverer's clock past any backoff without sleeping."""
+    from datetime import timedelta
+
+    real = runtime.deliverer.now
+    runtime.deliverer.now = lambda: real() + timedelta(hours=2)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'w.db'}"

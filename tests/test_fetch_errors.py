@@ -1,0 +1,157 @@
+"""The one place fetch failures are classified, and the freshness headers we honour."""
+
+from __future__ import annotations
+
+import socket
+import ssl
+from datetime import UTC, datetime
+
+import httpcore
+import httpx
+import pytest
+
+from service.fetch import cache_seconds, classify_exception, classify_http_error
+from service.fetch_errors import FetchError, format_size, parse_retry_after
+
+NOW = datetime(2026, 2, 1, 12, 0, 0, tzinfo=UTC)
+URL = "https://feeds.example.org/world.xml"
+
+
+def wrapped(outer: type[httpx.HTTPError], inner: BaseException) -> httpx.HTTPError:
+    """Build the exception chain httpx really raises: httpx <- httpcore <- OSError."""
+    try:
+        try:
+            raise inner
+        except BaseException as exc:
+            raise httpcore.ConnectError(str(exc)) from exc
+    except httpcore.ConnectError as core:
+        error = outer(str(core))
+        error.__cause__ = core
+        return error
+
+
+@pytest.mark.parametrize(
+    ("exc", "kind"),
+    [
+        (wrapped(httpx.ConnectError, socket.gaierror(-2, "Name or service not known")), "dns"),
+        (wrapped(httpx.ConnectError, ssl.SSLCertVerificationError("certificate verify")), "tls"),
+        (wrapped(httpx.ConnectError, ConnectionRefusedError(111, "refused")), "refused"),
+        (wrapped(httpx.ConnectError, OSError(101, "Network is unreachable")), "connection"),
+        (httpx.RemoteProtocolError("peer closed connection"), "connection"),
+        (httpx.ReadError("reset"), "connection"),
+        (httpx.ConnectTimeout("connect"), "timeout"),
+        (httpx.ReadTimeout("read"), "timeout"),
+        (TimeoutError(), "timeout"),
+        (httpx.DecodingError("bad gzip"), "parse_error"),
+        (httpx.UnsupportedProtocol("ftp"), "http_error"),
+    ],
+)
+def test_exceptions_are_classified_by_what_went_wrong(exc: BaseException, kind: str) -> None:
+    error = classify_exception(exc, URL, timeout=20)
+    assert error.kind == kind
+    assert not error.permanent
+
+
+def test_timeouts_say_how_long_was_waited() -> None:
+    error = classify_exception(TimeoutError(), URL, timeout=20)
+    assert error.message == "Timed out after 20 s waiting for feeds.example.org"
+
+
+def test_dns_failures_name_the_host() -> None:
+    exc = wrapped(httpx.ConnectError, socket.gaierror(-2, "Name or service not known"))
+    assert classify_exception(exc, URL).message == "Could not resolve host feeds.example.org"
+
+
+def test_a_fetch_error_passes_through_unchanged() -> None:
+    error = FetchError("too_large", "Body larger than 1.0 MB limit")
+    assert classify_exception(error, URL) is error
+
+
+@pytest.mark.parametrize(
+    ("status", "kind", "message"),
+    [
+        (401, "unauthorized", "HTTP 401 Unauthorized from feeds.example.org"),
+        (403, "unauthorized", "HTTP 403 Forbidden from feeds.example.org"),
+        (404, "not_found", "HTTP 404 Not Found from feeds.example.org"),
+        (418, "http_error", "HTTP 418 I'm a Teapot from feeds.example.org"),
+        (429, "rate_limited", "HTTP 429 Too Many Requests from feeds.example.org"),
+        (500, "server_error", "HTTP 500 Internal Server Error from feeds.example.org"),
+        (599, "server_error", "HTTP 599 from feeds.example.org"),
+    ],
+)
+def test_http_statuses_are_classified_with_a_readable_message(
+    status: int, kind: str, message: str
+) -> None:
+    error = classify_http_error(status, URL)
+    assert (error.kind, error.message, error.status, error.permanent) == (
+        kind,
+        message,
+        status,
+        False,
+    )
+
+
+def test_only_410_is_permanent_and_says_the_source_is_disabled() -> None:
+    error = classify_http_error(410, URL)
+    assert error.permanent
+    assert error.message == (
+        "HTTP 410 Gone from feeds.example.org: the feed was removed; the source is disabled"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [
+        ("120", 120.0),
+        ("0", 0.0),
+        ("Sun, 01 Feb 2026 12:05:00 GMT", 300.0),
+        ("Sunday, 01-Feb-26 12:05:00 GMT", 300.0),  # RFC 850 form
+        ("Sun Feb  1 12:05:00 2026", 300.0),  # asctime form
+        ("Sun, 01 Feb 2026 11:00:00 GMT", 0.0),  # in the past: retry now
+        ("soon", None),
+        ("-5", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_retry_after_is_read_in_both_forms(value: str | None, seconds: float | None) -> None:
+    assert parse_retry_after(value, NOW) == seconds
+
+
+def test_retry_after_is_only_read_on_429_and_503() -> None:
+    headers = {"retry-after": "60"}
+    assert classify_http_error(503, URL, headers, now=NOW).retry_after == 60
+    assert classify_http_error(429, URL, headers, now=NOW).retry_after == 60
+    assert classify_http_error(500, URL, headers, now=NOW).retry_after is None
+
+
+@pytest.mark.parametrize(
+    ("headers", "seconds"),
+    [
+        ({"cache-control": "public, max-age=600"}, 600),
+        ({"cache-control": 'max-age="60"'}, 60),
+        ({"cache-control": "max-age=oops"}, 0),
+        ({"cache-control": "no-cache"}, None),
+        ({"expires": "Sun, 01 Feb 2026 13:00:00 GMT"}, 3600),
+        (
+            {"expires": "Sun, 01 Feb 2026 13:00:00 GMT", "date": "Sun, 01 Feb 2026 12:30:00 GMT"},
+            1800,
+        ),
+        ({"expires": "0"}, 0),
+        ({"expires": "Sun, 01 Feb 2026 11:00:00 GMT"}, 0),
+        ({"cache-control": "max-age=5", "expires": "Sun, 01 Feb 2026 13:00:00 GMT"}, 5),
+        ({}, None),
+    ],
+)
+def test_cache_lifetime_comes_from_max_age_else_expires(
+    headers: dict[str, str], seconds: int | None
+) -> None:
+    assert cache_seconds(headers, NOW) == seconds
+
+
+@pytest.mark.parametrize(
+    ("n_bytes", "text"),
+    [(10 * 1024 * 1024, "10.0 MB"), (10_000_000, "10.0 MB"), (1_500_000, "1.5 MB"), (500, "0.5 kB")],
+)
+def test_sizes_read_like_the_config(n_bytes: int, text: str) -> None:
+    assert format_size(n_bytes) == text
