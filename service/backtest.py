@@ -52,8 +52,7 @@ def _rows(session: Session, since: datetime) -> Iterator[tuple[ArticleRow, Sourc
         .order_by(ArticleRow.published, ArticleRow.id)
         .execution_options(yield_per=BATCH)
     )
-    for article, source in session.execute(query):
-        yield article, source
+    yield from session.execute(query).tuples()
 
 
 def backtest(

@@ -29,20 +29,26 @@ def build_parser() -> argparse.ArgumentParser:
         "-c", "--config", help="config file (default $WIREWATCH_CONFIG or ./config.yaml)"
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    # -c is also accepted after the command (`wirewatch check -c FILE`), as people type it.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-c", "--config", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    sub.add_parser("run", help="the service: polling, alerts, digests, /healthz")
+    def command(name: str, help: str) -> argparse.ArgumentParser:
+        return subparsers.add_parser(name, parents=[common], help=help)
 
-    p = sub.add_parser("poll", help="one poll cycle of every (or one) source, then exit")
+    command("run", help="the service: polling, alerts, digests, /healthz")
+
+    p = command("poll", help="one poll cycle of every (or one) source, then exit")
     p.add_argument("--source", metavar="NAME", help="poll only this source")
 
-    p = sub.add_parser("check", help="validate config, queries and theme examples")
+    p = command("check", help="validate config, queries and theme examples")
     p.add_argument(
         "--diff", action="store_true", help="backtest changed themes against the running config"
     )
     p.add_argument("--days", type=int, default=30, help="history for --diff (default 30)")
 
-    p = sub.add_parser("match", help="does this item match? why?")
+    p = command("match", help="does this item match? why?")
     group = p.add_mutually_exclusive_group(required=True)
     group.add_argument("--query", "-q", metavar="Q")
     group.add_argument("--theme", metavar="ID")
@@ -53,30 +59,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--feed", metavar="NAME", help="configured source name (for feed: and tag:)")
     p.add_argument("--json", action="store_true")
 
-    p = sub.add_parser("backtest", help="run a rule over stored articles")
+    p = command("backtest", help="run a rule over stored articles")
     group = p.add_mutually_exclusive_group(required=True)
     group.add_argument("--theme", metavar="ID")
     group.add_argument("--query", "-q", metavar="Q")
     p.add_argument("--since", default="30d", help="how far back (default 30d)")
     p.add_argument("--json", action="store_true")
 
-    p = sub.add_parser("digest", help="preview or send a digest now")
+    p = command("digest", help="preview or send a digest now")
     p.add_argument("--name", metavar="N", help="digest name (default: the first)")
     group = p.add_mutually_exclusive_group(required=True)
     group.add_argument("--send", action="store_true")
     group.add_argument("--preview", metavar="FILE")
 
-    p = sub.add_parser("sources", help="health of every source")
+    p = command("sources", help="health of every source")
     p.add_argument("--json", action="store_true")
 
-    p = sub.add_parser("db", help="database maintenance")
+    p = command("db", help="database maintenance")
     p.add_argument("action", choices=["upgrade"])
 
-    p = sub.add_parser("demo", help="offline demo on bundled outlet snapshots")
+    p = command("demo", help="offline demo on bundled outlet snapshots")
     p.add_argument("--cycles", type=int, default=3, help="poll cycles (default 3)")
     p.add_argument("--keep", metavar="DIR", help="keep the demo files in DIR")
 
-    sub.add_parser("health", help="exit 0 when the running service answers /healthz")
+    command("health", help="exit 0 when the running service answers /healthz")
     return parser
 
 

@@ -28,7 +28,15 @@ def setup_logging(verbose: bool = False) -> None:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     logging.getLogger().addHandler(handler)
     logging.getLogger().setLevel(logging.DEBUG if verbose else logging.INFO)
-    for noisy in ("httpx", "httpcore", "apscheduler", "alembic", "slack_sdk", "aiosmtpd"):
+    for noisy in (
+        "httpx",
+        "httpcore",
+        "apscheduler",
+        "alembic",
+        "slack_sdk",
+        "aiosmtpd",
+        "mail.log",
+    ):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 

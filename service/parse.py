@@ -13,13 +13,13 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin
 
 import feedparser
 from feedparser.exceptions import ThingsNobodyCaresAboutButMe
 
 from service.domain import Entry, ParsedFeed
 from service.fetch_errors import FetchError, host_of
+from service.parse_charset import relabel_utf8
 from service.parse_guard import install as install_entity_guard
 from service.parse_json import looks_like_json, parse_json_feed
 
@@ -36,6 +36,7 @@ RESOLVE_RELATIVE_URIS = False
 _HTML_START = re.compile(
     rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.I | re.S
 )
+_BLANK = b" \t\r\n\x00\xef\xbb\xbf"  # whitespace, NULs and a UTF-8 BOM
 _SY_PERIODS = {"hourly": 3600, "daily": 86400, "weekly": 7 * 86400, "monthly": 30 * 86400,
                "yearly": 365 * 86400}  # fmt: skip
 
@@ -45,14 +46,15 @@ def parse_feed(body: bytes, headers: Mapping[str, str], url: str) -> ParsedFeed:
         raise FetchError("empty", f"Empty response from {host_of(url)}")
     if looks_like_json(body, headers.get("content-type", "")):
         return parse_json_feed(body, url)
-    result = _feedparser(body, headers, url)
+    headers = relabel_utf8(body, headers) or headers
+    result = _feedparser(body, headers)
     warnings = _warnings(result)
     if not result.entries and (repaired := _without_undeclared_prefix(body)):
-        retry = _feedparser(repaired, headers, url)
+        retry = _feedparser(repaired, headers)
         if retry.entries:
             result, warnings = retry, (*warnings, "Undeclared rss:/atom: prefix ignored")
     base_lang = headers.get("content-language")
-    entries = tuple(_entry(raw, base_lang) for raw in result.entries)
+    entries = tuple(e for e in (_entry(raw, base_lang) for raw in result.entries) if _usable(e))
     if not entries:
         _reject_if_not_a_feed(result, body, url)
     feed = result.feed
@@ -66,10 +68,10 @@ def parse_feed(body: bytes, headers: Mapping[str, str], url: str) -> ParsedFeed:
     )
 
 
-def _feedparser(body: bytes, headers: Mapping[str, str], url: str) -> Any:
+def _feedparser(body: bytes, headers: Mapping[str, str]) -> Any:
     return feedparser.parse(
         io.BytesIO(body),
-        response_headers=_feedparser_headers(headers, url),
+        response_headers=_feedparser_headers(headers),
         sanitize_html=SANITIZE_HTML,
         resolve_relative_uris=RESOLVE_RELATIVE_URIS,
     )
@@ -85,13 +87,14 @@ def _without_undeclared_prefix(body: bytes) -> bytes | None:
 
 def _is_blank(body: bytes) -> bool:
     # Check a prefix first so that a large body is not copied just to strip it.
-    return not body[:4096].strip(b" \t\r\n\x00\xef\xbb\xbf") and not body.strip()
+    return not body[:4096].strip(_BLANK) and not body.strip(_BLANK)
 
 
-def _feedparser_headers(headers: Mapping[str, str], url: str) -> dict[str, str]:
-    # Content-Location is feedparser's base URI for relative links (RFC 9110 8.7).
-    base = urljoin(url, headers.get("content-location", ""))
-    return {**{k.lower(): v for k, v in headers.items()}, "content-location": base}
+def _feedparser_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    # No base URI: feedparser would also "resolve" permalink guids against it, and a
+    # guid that changes when the feed URL moves would re-announce every entry.
+    # Relative links are resolved by normalize_entry against the final feed URL.
+    return {**{k.lower(): v for k, v in headers.items()}, "content-location": ""}
 
 
 def _reject_if_not_a_feed(result: Any, body: bytes, url: str) -> None:
@@ -117,12 +120,19 @@ def _entry(raw: Any, base_lang: str | None) -> Entry:
         link=_optional(raw.get("link")),
         title=_text(raw.get("title")),
         summary=_summary(raw),
-        published=_utc(raw.get("published_parsed")),
-        updated=_utc(raw.get("updated_parsed")),
+        # dict.get: FeedParserDict.get maps a missing updated_parsed to published_parsed
+        # (with a DeprecationWarning); we want what the feed said.
+        published=_utc(dict.get(raw, "published_parsed")),
+        updated=_utc(dict.get(raw, "updated_parsed")),
         authors=_unique(_author_names(raw)),
         tags=_unique(_text(t.get("term")) or _text(t.get("label")) for t in raw.get("tags", [])),
         lang=_optional(raw.get("language")) or _own_lang(raw, base_lang),
     )
+
+
+def _usable(entry: Entry) -> bool:
+    # An entry with nothing to identify or show (e.g. cut off mid-element) is noise.
+    return bool(entry.guid or entry.link or entry.title or entry.summary)
 
 
 def _summary(raw: Any) -> str:

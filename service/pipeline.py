@@ -14,10 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from service import logs, schedule
-from service.alerts import AlertSettings, StoredArticle, record_matches
 from sqlalchemy.orm import Session
 
+from service import logs, schedule
+from service.alerts import AlertSettings, StoredArticle, record_matches
 from service.domain import ParsedFeed
 from service.fetch import Fetched, Fetcher, FetchError, NotModified, Validators
 from service.normalize import content_fingerprint, normalize_entry

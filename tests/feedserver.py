@@ -13,6 +13,7 @@ Or use the `feed_server` pytest fixture (register it in a conftest with
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import threading
 import zlib
@@ -80,10 +81,9 @@ class _Handler(BaseHTTPRequestHandler):
         pass  # keep pytest output clean
 
     def handle(self) -> None:
-        try:
+        # The client hanging up mid-connection is expected with hostile routes.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             super().handle()
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client hung up mid-connection: expected with hostile routes
 
     def do_GET(self) -> None:  # noqa: N802 (http.server naming)
         owner = self.server.owner

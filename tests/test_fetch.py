@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
@@ -12,14 +12,14 @@ import pytest
 
 from service.fetch import (
     Fetched,
-    FetchError,
     Fetcher,
+    FetchError,
     FetchLimits,
     NotModified,
     Validators,
     body_unchanged,
 )
-from tests.feedserver import FeedServer, feed_server  # noqa: F401 (fixture)
+from tests.feedserver import FeedServer
 
 FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>'
 LAST_MODIFIED = "Sat, 28 Nov 2026 10:00:00 GMT"
@@ -38,6 +38,12 @@ def make_limits(**overrides: object) -> FetchLimits:
 
 
 @pytest.fixture
+def server() -> Iterator[FeedServer]:
+    with FeedServer() as running:
+        yield running
+
+
+@pytest.fixture
 async def fetcher() -> AsyncIterator[Fetcher]:
     async with Fetcher(make_limits()) as f:
         yield f
@@ -50,16 +56,16 @@ async def fetch_error(fetcher: Fetcher, url: str) -> FetchError:
 
 
 async def test_it_returns_the_body_with_its_hash_headers_and_validators(
-    feed_server: FeedServer, fetcher: Fetcher
+    server: FeedServer, fetcher: Fetcher
 ) -> None:
-    feed_server.route(
+    server.route(
         "/feed.xml",
         body=FEED,
         etag='"v1"',
         last_modified=LAST_MODIFIED,
         headers={"Content-Type": "application/rss+xml", "Cache-Control": "public, max-age=300"},
     )
-    result = await fetcher.fetch(feed_server.url("/feed.xml"))
+    result = await fetcher.fetch(server.url("/feed.xml"))
     assert isinstance(result, Fetched)
     assert result.status == 200
     assert result.body == FEED
@@ -68,15 +74,15 @@ async def test_it_returns_the_body_with_its_hash_headers_and_validators(
     assert result.validators == Validators('"v1"', LAST_MODIFIED)
     assert result.cache_seconds == 300
     assert result.permanent_url is None
-    assert result.url == feed_server.url("/feed.xml")
+    assert result.url == server.url("/feed.xml")
 
 
 async def test_it_sends_its_user_agent_a_feed_accept_header_and_the_validators(
-    feed_server: FeedServer, fetcher: Fetcher
+    server: FeedServer, fetcher: Fetcher
 ) -> None:
-    feed_server.route("/feed.xml", body=FEED)
-    await fetcher.fetch(feed_server.url("/feed.xml"), Validators('"v1"', LAST_MODIFIED))
-    sent = feed_server.requests_to("/feed.xml")[0].headers
+    server.route("/feed.xml", body=FEED)
+    await fetcher.fetch(server.url("/feed.xml"), Validators('"v1"', LAST_MODIFIED))
+    sent = server.requests_to("/feed.xml")[0].headers
     assert sent["user-agent"] == "Wirewatch-test/1.0"
     assert sent["accept"].startswith("application/rss+xml")
     assert sent["if-none-match"] == '"v1"'
@@ -86,49 +92,43 @@ async def test_it_sends_its_user_agent_a_feed_accept_header_and_the_validators(
 
 
 async def test_it_sends_no_conditional_headers_without_validators(
-    feed_server: FeedServer, fetcher: Fetcher
+    server: FeedServer, fetcher: Fetcher
 ) -> None:
-    feed_server.route("/feed.xml", body=FEED)
-    await fetcher.fetch(feed_server.url("/feed.xml"))
-    sent = feed_server.requests_to("/feed.xml")[0].headers
+    server.route("/feed.xml", body=FEED)
+    await fetcher.fetch(server.url("/feed.xml"))
+    sent = server.requests_to("/feed.xml")[0].headers
     assert "if-none-match" not in sent and "if-modified-since" not in sent
 
 
-async def test_a_matching_etag_gives_not_modified(
-    feed_server: FeedServer, fetcher: Fetcher
-) -> None:
-    feed_server.route("/feed.xml", body=FEED, etag='"v1"')
-    result = await fetcher.fetch(feed_server.url("/feed.xml"), Validators(etag='"v1"'))
+async def test_a_matching_etag_gives_not_modified(server: FeedServer, fetcher: Fetcher) -> None:
+    server.route("/feed.xml", body=FEED, etag='"v1"')
+    result = await fetcher.fetch(server.url("/feed.xml"), Validators(etag='"v1"'))
     assert isinstance(result, NotModified)
     assert result.validators.etag == '"v1"'
 
 
 async def test_a_matching_last_modified_gives_not_modified_and_keeps_it(
-    feed_server: FeedServer, fetcher: Fetcher
+    server: FeedServer, fetcher: Fetcher
 ) -> None:
-    feed_server.route("/feed.xml", body=FEED, last_modified=LAST_MODIFIED)
-    result = await fetcher.fetch(
-        feed_server.url("/feed.xml"), Validators(last_modified=LAST_MODIFIED)
-    )
+    server.route("/feed.xml", body=FEED, last_modified=LAST_MODIFIED)
+    result = await fetcher.fetch(server.url("/feed.xml"), Validators(last_modified=LAST_MODIFIED))
     assert isinstance(result, NotModified)
     assert result.validators.last_modified == LAST_MODIFIED
 
 
 async def test_a_changed_etag_gives_the_new_body_and_the_new_etag(
-    feed_server: FeedServer, fetcher: Fetcher
+    server: FeedServer, fetcher: Fetcher
 ) -> None:
-    feed_server.route("/feed.xml", body=FEED + b" ", etag='"v2"')
-    result = await fetcher.fetch(feed_server.url("/feed.xml"), Validators(etag='"v1"'))
+    server.route("/feed.xml", body=FEED + b" ", etag='"v2"')
+    result = await fetcher.fetch(server.url("/feed.xml"), Validators(etag='"v1"'))
     assert isinstance(result, Fetched)
     assert result.validators.etag == '"v2"'
     assert result.body == FEED + b" "
 
 
-async def test_body_unchanged_compares_the_body_hash(
-    feed_server: FeedServer, fetcher: Fetcher
-) -> None:
-    feed_server.route("/feed.xml", body=FEED)
-    result = await fetcher.fetch(feed_server.url("/feed.xml"))
+async def test_body_unchanged_compares_the_body_hash(server: FeedServer, fetcher: Fetcher) -> None:
+    server.route("/feed.xml", body=FEED)
+    result = await fetcher.fetch(server.url("/feed.xml"))
     assert isinstance(result, Fetched)
     assert body_unchanged(result, hashlib.sha256(FEED).hexdigest())
     assert not body_unchanged(result, hashlib.sha256(b"older").hexdigest())
@@ -137,93 +137,91 @@ async def test_body_unchanged_compares_the_body_hash(
 
 @pytest.mark.parametrize("status", [301, 308])
 async def test_a_permanent_redirect_reports_the_new_url(
-    feed_server: FeedServer, fetcher: Fetcher, status: int
+    server: FeedServer, fetcher: Fetcher, status: int
 ) -> None:
-    feed_server.redirect("/old.xml", "/new.xml", status=status)
-    feed_server.route("/new.xml", body=FEED)
-    result = await fetcher.fetch(feed_server.url("/old.xml"))
+    server.redirect("/old.xml", "/new.xml", status=status)
+    server.route("/new.xml", body=FEED)
+    result = await fetcher.fetch(server.url("/old.xml"))
     assert isinstance(result, Fetched)
-    assert result.url == feed_server.url("/new.xml")
-    assert result.permanent_url == feed_server.url("/new.xml")
+    assert result.url == server.url("/new.xml")
+    assert result.permanent_url == server.url("/new.xml")
     assert result.body == FEED
 
 
 @pytest.mark.parametrize("status", [302, 303, 307])
 async def test_a_temporary_redirect_is_followed_but_not_stored(
-    feed_server: FeedServer, fetcher: Fetcher, status: int
+    server: FeedServer, fetcher: Fetcher, status: int
 ) -> None:
-    feed_server.redirect("/feed.xml", "/today.xml", status=status)
-    feed_server.route("/today.xml", body=FEED)
-    result = await fetcher.fetch(feed_server.url("/feed.xml"))
+    server.redirect("/feed.xml", "/today.xml", status=status)
+    server.route("/today.xml", body=FEED)
+    result = await fetcher.fetch(server.url("/feed.xml"))
     assert isinstance(result, Fetched)
-    assert result.url == feed_server.url("/today.xml")
+    assert result.url == server.url("/today.xml")
     assert result.permanent_url is None
 
 
 async def test_a_permanent_redirect_behind_a_temporary_one_is_not_stored(
-    feed_server: FeedServer, fetcher: Fetcher
+    server: FeedServer, fetcher: Fetcher
 ) -> None:
-    feed_server.redirect("/feed.xml", "/campaign.xml", status=302)
-    feed_server.redirect("/campaign.xml", "/final.xml", status=301)
-    feed_server.route("/final.xml", body=FEED)
-    result = await fetcher.fetch(feed_server.url("/feed.xml"))
+    server.redirect("/feed.xml", "/campaign.xml", status=302)
+    server.redirect("/campaign.xml", "/final.xml", status=301)
+    server.route("/final.xml", body=FEED)
+    result = await fetcher.fetch(server.url("/feed.xml"))
     assert isinstance(result, Fetched)
     assert result.permanent_url is None
 
 
 async def test_a_temporary_hop_after_a_move_keeps_the_moved_url(
-    feed_server: FeedServer, fetcher: Fetcher
+    server: FeedServer, fetcher: Fetcher
 ) -> None:
     # The source really moved to /new.xml; where /new.xml sends us today is not the source.
-    feed_server.redirect("/old.xml", "/new.xml", status=301)
-    feed_server.redirect("/new.xml", "/cdn.xml", status=307)
-    feed_server.route("/cdn.xml", body=FEED)
-    result = await fetcher.fetch(feed_server.url("/old.xml"))
+    server.redirect("/old.xml", "/new.xml", status=301)
+    server.redirect("/new.xml", "/cdn.xml", status=307)
+    server.route("/cdn.xml", body=FEED)
+    result = await fetcher.fetch(server.url("/old.xml"))
     assert isinstance(result, Fetched)
-    assert result.permanent_url == feed_server.url("/new.xml")
-    assert result.url == feed_server.url("/cdn.xml")
+    assert result.permanent_url == server.url("/new.xml")
+    assert result.url == server.url("/cdn.xml")
 
 
-async def test_a_moved_feed_can_answer_not_modified(
-    feed_server: FeedServer, fetcher: Fetcher
-) -> None:
-    feed_server.redirect("/old.xml", "/new.xml", status=308)
-    feed_server.route("/new.xml", body=FEED, etag='"v1"')
-    result = await fetcher.fetch(feed_server.url("/old.xml"), Validators(etag='"v1"'))
+async def test_a_moved_feed_can_answer_not_modified(server: FeedServer, fetcher: Fetcher) -> None:
+    server.redirect("/old.xml", "/new.xml", status=308)
+    server.route("/new.xml", body=FEED, etag='"v1"')
+    result = await fetcher.fetch(server.url("/old.xml"), Validators(etag='"v1"'))
     assert isinstance(result, NotModified)
-    assert result.permanent_url == feed_server.url("/new.xml")
+    assert result.permanent_url == server.url("/new.xml")
 
 
 async def test_a_redirect_loop_fails_as_too_many_redirects(
-    feed_server: FeedServer, fetcher: Fetcher
+    server: FeedServer, fetcher: Fetcher
 ) -> None:
-    feed_server.redirect("/a.xml", "/b.xml", status=302)
-    feed_server.redirect("/b.xml", "/a.xml", status=302)
-    error = await fetch_error(fetcher, feed_server.url("/a.xml"))
+    server.redirect("/a.xml", "/b.xml", status=302)
+    server.redirect("/b.xml", "/a.xml", status=302)
+    error = await fetch_error(fetcher, server.url("/a.xml"))
     assert error.kind == "too_many_redirects"
-    assert len(feed_server.requests) == 6  # the first request and five redirects
+    assert len(server.requests) == 6  # the first request and five redirects
 
 
-async def test_five_redirects_are_followed(feed_server: FeedServer, fetcher: Fetcher) -> None:
+async def test_five_redirects_are_followed(server: FeedServer, fetcher: Fetcher) -> None:
     for hop in range(5):
-        feed_server.redirect(f"/{hop}.xml", f"/{hop + 1}.xml", status=301)
-    feed_server.route("/5.xml", body=FEED)
-    result = await fetcher.fetch(feed_server.url("/0.xml"))
+        server.redirect(f"/{hop}.xml", f"/{hop + 1}.xml", status=301)
+    server.route("/5.xml", body=FEED)
+    result = await fetcher.fetch(server.url("/0.xml"))
     assert isinstance(result, Fetched)
-    assert result.permanent_url == feed_server.url("/5.xml")
+    assert result.permanent_url == server.url("/5.xml")
 
 
 async def test_a_redirect_to_another_scheme_is_refused(
-    feed_server: FeedServer, fetcher: Fetcher
+    server: FeedServer, fetcher: Fetcher
 ) -> None:
-    feed_server.redirect("/feed.xml", "file:///etc/passwd", status=301)
-    error = await fetch_error(fetcher, feed_server.url("/feed.xml"))
+    server.redirect("/feed.xml", "file:///etc/passwd", status=301)
+    error = await fetch_error(fetcher, server.url("/feed.xml"))
     assert error.kind == "http_error"
 
 
-async def test_410_is_gone_for_good(feed_server: FeedServer, fetcher: Fetcher) -> None:
-    feed_server.route("/feed.xml", status=410, body=b"gone")
-    error = await fetch_error(fetcher, feed_server.url("/feed.xml"))
+async def test_410_is_gone_for_good(server: FeedServer, fetcher: Fetcher) -> None:
+    server.route("/feed.xml", status=410, body=b"gone")
+    error = await fetch_error(fetcher, server.url("/feed.xml"))
     assert (error.kind, error.permanent, error.status) == ("gone", True, 410)
     assert error.message.startswith("HTTP 410 Gone from 127.0.0.1")
 
@@ -241,39 +239,35 @@ async def test_410_is_gone_for_good(feed_server: FeedServer, fetcher: Fetcher) -
     ],
 )
 async def test_http_errors_are_classified_and_not_permanent(
-    feed_server: FeedServer, fetcher: Fetcher, status: int, kind: str
+    server: FeedServer, fetcher: Fetcher, status: int, kind: str
 ) -> None:
-    feed_server.route("/feed.xml", status=status, body=b"<html>error</html>")
-    error = await fetch_error(fetcher, feed_server.url("/feed.xml"))
+    server.route("/feed.xml", status=status, body=b"<html>error</html>")
+    error = await fetch_error(fetcher, server.url("/feed.xml"))
     assert (error.kind, error.status, error.permanent) == (kind, status, False)
     assert error.message.startswith(f"HTTP {status} ")
 
 
-async def test_503_message_names_the_status_and_host(
-    feed_server: FeedServer, fetcher: Fetcher
-) -> None:
-    feed_server.route("/feed.xml", status=503, headers={"Retry-After": "30"})
-    error = await fetch_error(fetcher, feed_server.url("/feed.xml"))
+async def test_503_message_names_the_status_and_host(server: FeedServer, fetcher: Fetcher) -> None:
+    server.route("/feed.xml", status=503, headers={"Retry-After": "30"})
+    error = await fetch_error(fetcher, server.url("/feed.xml"))
     assert error.message == "HTTP 503 Service Unavailable from 127.0.0.1"
     assert error.retry_after == 30
 
 
-async def test_429_carries_retry_after_in_seconds(
-    feed_server: FeedServer, fetcher: Fetcher
-) -> None:
-    feed_server.route("/feed.xml", status=429, headers={"Retry-After": "120"})
-    error = await fetch_error(fetcher, feed_server.url("/feed.xml"))
+async def test_429_carries_retry_after_in_seconds(server: FeedServer, fetcher: Fetcher) -> None:
+    server.route("/feed.xml", status=429, headers={"Retry-After": "120"})
+    error = await fetch_error(fetcher, server.url("/feed.xml"))
     assert (error.kind, error.retry_after) == ("rate_limited", 120.0)
 
 
 async def test_429_carries_retry_after_given_as_a_date(
-    feed_server: FeedServer, fetcher: Fetcher
+    server: FeedServer, fetcher: Fetcher
 ) -> None:
     when = datetime.now(UTC) + timedelta(minutes=10)
-    feed_server.route(
+    server.route(
         "/feed.xml", status=429, headers={"Retry-After": format_datetime(when, usegmt=True)}
     )
-    error = await fetch_error(fetcher, feed_server.url("/feed.xml"))
+    error = await fetch_error(fetcher, server.url("/feed.xml"))
     assert error.retry_after is not None
     assert 500 < error.retry_after <= 600
 
@@ -288,10 +282,10 @@ async def test_a_refused_connection_is_classified(fetcher: Fetcher) -> None:
 
 
 async def test_tls_to_a_plain_http_server_is_a_tls_error(
-    feed_server: FeedServer, fetcher: Fetcher
+    server: FeedServer, fetcher: Fetcher
 ) -> None:
-    feed_server.route("/feed.xml", body=FEED)
-    error = await fetch_error(fetcher, feed_server.url("/feed.xml").replace("http:", "https:"))
+    server.route("/feed.xml", body=FEED)
+    error = await fetch_error(fetcher, server.url("/feed.xml").replace("http:", "https:"))
     assert error.kind == "tls"
 
 

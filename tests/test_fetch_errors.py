@@ -151,7 +151,12 @@ def test_cache_lifetime_comes_from_max_age_else_expires(
 
 @pytest.mark.parametrize(
     ("n_bytes", "text"),
-    [(10 * 1024 * 1024, "10.0 MB"), (10_000_000, "10.0 MB"), (1_500_000, "1.5 MB"), (500, "0.5 kB")],
+    [
+        (10 * 1024 * 1024, "10.0 MB"),
+        (10_000_000, "10.0 MB"),
+        (1_500_000, "1.5 MB"),
+        (500, "0.5 kB"),
+    ],
 )
 def test_sizes_read_like_the_config(n_bytes: int, text: str) -> None:
     assert format_size(n_bytes) == text

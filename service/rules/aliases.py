@@ -44,9 +44,10 @@ def _list_body(name: str, items: object, aliases: Aliases, ctx: Context, expand:
     seen: set[str] = set()
     for index, item in enumerate(items, start=1):
         nodes.append(_list_item(index, item, aliases, ctx, expand))
-        key = str(item).strip().casefold()
+        text = str(item).strip()
+        key = text if text.startswith("{") else text.casefold()  # {…} is exact case
         if key in seen:
-            ctx.warnings.append(f"alias @{name} lists {str(item).strip()!r} twice")
+            ctx.warnings.append(f"alias @{name} lists {text!r} twice")
         seen.add(key)
     return nodes[0] if len(nodes) == 1 else Or(tuple(nodes), ctx.origin(0))
 

@@ -69,7 +69,7 @@ def _atoms(seq: TokenSeq, node: Text, cased: bool, warnings: list[str]) -> tuple
     atoms: list[Atom] = []
     p = 0
     while p < len(seq):
-        if seq.is_cjk[p]:
+        if p in runs:
             if cased:
                 raise _err(node, "E9", "CJK text has no case: write it without { }")
             run = runs[p]

@@ -121,6 +121,8 @@ class _Builder:
         if isinstance(node, And):
             return BAnd(tuple(self.boolean(i, scope) for i in node.items))
         if isinstance(node, Or):
+            if _positional(node):  # same truth, but one node: cheaper to match
+                return BPos(self.positional(node), scope or _BOTH)
             return BOr(tuple(self.boolean(i, scope) for i in node.items))
         if isinstance(node, Not):
             return BNot(self.boolean(node.child, scope))
@@ -157,6 +159,17 @@ class _Builder:
             f"a NEAR operand can only hold words, phrases, OR-groups and NEAR, not {what}; "
             "move it outside, e.g. (a NEAR/5 c) AND b",
         )
+
+
+def _positional(node: Node) -> bool:
+    """True if `node` has spans: only words, phrases, ORs of them and NEAR."""
+    if isinstance(node, Text | Near):
+        return True
+    if isinstance(node, Group):
+        return _positional(node.child)
+    if isinstance(node, Or):
+        return all(_positional(i) for i in node.items)
+    return False
 
 
 def _meta(node: Meta, warnings: list[str]) -> BMeta:

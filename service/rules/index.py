@@ -29,6 +29,7 @@ class AtomIndex:
         self.wacc: dict[str, list[tuple[int, re.Pattern[str]]]] = defaultdict(list)
         self.wbare: dict[str, list[tuple[int, re.Pattern[str]]]] = defaultdict(list)
         self.cjk: ahocorasick.Automaton | None = None
+        self._cache: dict[str, tuple[int, ...]] = {}  # token -> word atoms it matches
         for aid, atom in enumerate(atoms):
             self._add(aid, atom)
         if self.cjk is not None:
@@ -60,20 +61,28 @@ class AtomIndex:
         return found
 
     def _scan_words(self, seq: TokenSeq, f: int, found: Starts) -> None:
-        exact, acc_t, bare_t = self.exact, self.acc, self.bare
-        wacc, wbare = self.wacc, self.wbare
+        cache = self._cache
+        is_cjk = seq.is_cjk
         for p, token in enumerate(seq.exact):
-            if seq.is_cjk[p]:
-                continue
-            acc, bare = forms(token)
-            for ids in (exact.get(token), acc_t.get(acc), bare_t.get(bare)):
-                if ids:
-                    for aid in ids:
-                        _mark(found, aid, f, p)
-            if wacc:
-                _globs(wacc, acc, found, f, p)
-            if wbare:
-                _globs(wbare, bare, found, f, p)
+            ids = cache.get(token)
+            if ids is None:
+                ids = self._word_atoms(token)
+            if ids and not (is_cjk and is_cjk[p]):
+                for aid in ids:
+                    per_field = found.get(aid)
+                    if per_field is None:
+                        per_field = found[aid] = (set(), set())
+                    per_field[f].add(p)
+
+    def _word_atoms(self, token: str) -> tuple[int, ...]:
+        """Every word atom that matches this token, remembered per distinct token."""
+        acc, bare = forms(token)
+        ids = [*self.exact.get(token, ()), *self.acc.get(acc, ()), *self.bare.get(bare, ())]
+        ids += _globs(self.wacc, acc) + _globs(self.wbare, bare)
+        if len(self._cache) > 100_000:  # bound memory in a long-running service
+            self._cache.clear()
+        result = self._cache[token] = tuple(ids)
+        return result
 
     def _scan_runs(self, seq: TokenSeq, f: int, found: Starts) -> None:
         assert self.cjk is not None
@@ -86,13 +95,15 @@ class AtomIndex:
             _mark(found, aid, f, position[end - width + 1])
 
 
-def _globs(
-    table: dict[str, list[tuple[int, re.Pattern[str]]]], form: str, found: Starts, f: int, p: int
-) -> None:
-    for key in (form[:_PREFIX], ""):
-        for aid, pattern in table.get(key, ()):
-            if pattern.fullmatch(form):
-                _mark(found, aid, f, p)
+def _globs(table: dict[str, list[tuple[int, re.Pattern[str]]]], form: str) -> list[int]:
+    if not table:
+        return []
+    return [
+        aid
+        for key in (form[:_PREFIX], "")
+        for aid, pattern in table.get(key, ())
+        if pattern.fullmatch(form)
+    ]
 
 
 def _mark(found: Starts, aid: int, f: int, p: int) -> None:

@@ -35,42 +35,56 @@ class ThemeMatcher:
         self._ids = [theme_id for theme_id, _ in themes]
         self._roots: list[RBNode] = [interner.boolean(q.program) for _, q in themes]
         self._index = AtomIndex(interner.atoms)
-        self._clauses = [clauses_of(q.program, interner) for _, q in themes]
-        self._always: list[int] = []  # themes that can be true without any atom
-        self._trigger: dict[int, list[int]] = {}  # atom id -> themes it may wake up
-        for t, clauses in enumerate(self._clauses):
+        # Gating: a theme is evaluated only if each of its clauses (sets of atoms, one of
+        # which must occur) is met, and it is looked at only when its most specific
+        # clause is met. Themes that can be true without atoms are always evaluated.
+        self._clauses: list[tuple[int, ...]] = []
+        self._always: list[int] = []
+        self._trigger: dict[int, list[int]] = {}  # clause id -> themes it wakes up
+        for t, (_, q) in enumerate(themes):
+            clauses = clauses_of(q.program, interner)
+            self._clauses.append(tuple({interner.clause_id(c): None for c in clauses}))
             if not clauses:
                 self._always.append(t)
                 continue
-            best = max(clauses, key=lambda c: interner.specificity(c))
-            for aid in best:
-                self._trigger.setdefault(aid, []).append(t)
+            best = max(clauses, key=interner.specificity)
+            self._trigger.setdefault(interner.clause_id(best), []).append(t)
+        self._atom_clauses: dict[int, list[int]] = {}  # atom id -> clauses it meets
+        for cid, clause in enumerate(interner.clauses):
+            for aid in clause:
+                self._atom_clauses.setdefault(aid, []).append(cid)
 
     def match(self, item: MatchItem) -> list[Hit]:
         """One Hit (with highlight spans) per theme that the item matches, in theme order."""
         fields = (tokenize(item.title), tokenize(item.summary))
         starts = self._index.scan(fields)
-        candidates = set(self._always)
+        met: set[int] = set()
         for aid in starts:
-            woken = self._trigger.get(aid)
+            clause_ids = self._atom_clauses.get(aid)
+            if clause_ids:
+                met.update(clause_ids)
+        candidates = set(self._always)
+        for cid in met:
+            woken = self._trigger.get(cid)
             if woken:
                 candidates.update(woken)
         hits: list[Hit] = []
         state: State | None = None
+        made: dict[tuple[int, int, int], Span] = {}  # spans shared by several hits
         for t in sorted(candidates):
-            if any(clause.isdisjoint(starts) for clause in self._clauses[t]):
+            if not met.issuperset(self._clauses[t]):
                 continue  # a required atom is missing: cannot be true
             state = state or _state(item, starts)
             root = self._roots[t]
             if root.truth(state):
-                hits.append(Hit(self._ids[t], _spans(root, state, fields)))
+                hits.append(Hit(self._ids[t], _spans(root, state, fields, made)))
         return hits
 
     def explain_theme(self, t: int, item: MatchItem) -> list[Span] | None:
         fields = (tokenize(item.title), tokenize(item.summary))
         state = _state(item, self._index.scan(fields))
         root = self._roots[t]
-        return list(_spans(root, state, fields)) if root.truth(state) else None
+        return list(_spans(root, state, fields, {})) if root.truth(state) else None
 
 
 def explain(q: CompiledQuery, item: MatchItem) -> list[Span] | None:
@@ -94,12 +108,21 @@ def _state(item: MatchItem, starts: dict[int, tuple[set[int], set[int]]]) -> Sta
     )
 
 
-def _spans(root: RBNode, state: State, fields: tuple[TokenSeq, TokenSeq]) -> tuple[Span, ...]:
+def _spans(
+    root: RBNode,
+    state: State,
+    fields: tuple[TokenSeq, TokenSeq],
+    made: dict[tuple[int, int, int], Span],
+) -> tuple[Span, ...]:
     found: Found = set()
     root.collect(state, found)
     spans = []
-    for f, s, e in sorted(found):
-        seq = fields[f]
-        start, end = seq.starts[s], seq.ends[e]
-        spans.append(Span(FIELD_NAMES[f], start, end, seq.text[start:end]))  # type: ignore[arg-type]
+    for key in sorted(found):
+        span = made.get(key)
+        if span is None:
+            f, s, e = key
+            seq = fields[f]
+            start, end = seq.starts[s], seq.ends[e]
+            span = made[key] = Span(FIELD_NAMES[f], start, end, seq.text[start:end])  # type: ignore[arg-type]
+        spans.append(span)
     return tuple(spans)

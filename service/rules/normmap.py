@@ -2,14 +2,49 @@
 
 NFKC can change lengths (ﬁ -> fi, ㈱ -> (株), half-width ｶﾞ -> ガ, e + U+0301 -> é).
 The text is cut into segments that normalize independently; every normalized character
-then maps to the original range of its segment.
+then maps to the original range of its segment. Most characters are "stable" (NFKC
+leaves them alone and nothing composes with them from behind); only the stretches of
+other characters need work.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 Offsets = list[int] | None
+
+
+def _second_composers() -> set[int]:
+    """Starters that canonically compose with the character before them (e.g. U+0B3E)."""
+    out = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))  # Hangul V and T jamo
+    for cp in range(0x10000):
+        parts = unicodedata.decomposition(chr(cp)).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            out.add(int(parts[1], 16))
+    return out
+
+
+def _unstable_bmp() -> re.Pattern[str]:
+    seconds = _second_composers()
+    ranges: list[tuple[int, int]] = []
+    for cp in range(0x10000):
+        ch = chr(cp)
+        unstable = (
+            cp in seconds
+            or unicodedata.combining(ch) != 0
+            or unicodedata.decomposition(ch) != ""
+            or unicodedata.normalize("NFKC", ch) != ch
+        )
+        if unstable and ranges and ranges[-1][1] == cp - 1:
+            ranges[-1] = (ranges[-1][0], cp)
+        elif unstable:
+            ranges.append((cp, cp))
+    body = "".join(f"\\u{lo:04x}-\\u{hi:04x}" for lo, hi in ranges)
+    return re.compile(f"[{body}]+")
+
+
+_UNSTABLE = _unstable_bmp()
 
 
 def nfkc_with_map(text: str) -> tuple[str, Offsets, Offsets]:
@@ -17,24 +52,53 @@ def nfkc_with_map(text: str) -> tuple[str, Offsets, Offsets]:
     norm = unicodedata.normalize("NFKC", text)
     if norm == text:
         return norm, None, None
-    segments = _segments(text)
-    if "".join(_nfkc(s) for s in segments) != norm:
-        segments = _merge_dependent(segments)
-    if "".join(_nfkc(s) for s in segments) != norm:
-        segments = [text]  # cannot happen for known Unicode data; stay correct anyway
+    pieces = _pieces(text)
+    if "".join(p for p, _ in pieces) != norm:
+        pieces = _whole(_merge_dependent(_per_char(text)))
+    if "".join(p for p, _ in pieces) != norm:
+        pieces = [(norm, len(text))]  # cannot happen for known Unicode data; stay correct
     starts: list[int] = []
     ends: list[int] = []
     offset = 0
-    for seg in segments:
-        n = len(_nfkc(seg))
-        starts.extend([offset] * n)
-        ends.extend([offset + len(seg)] * n)
-        offset += len(seg)
+    for normalized, length in pieces:
+        if length < 0:  # a stable stretch: characters map one to one
+            starts.extend(range(offset, offset - length))
+            ends.extend(range(offset + 1, offset - length + 1))
+            offset -= length
+        else:
+            starts.extend([offset] * len(normalized))
+            ends.extend([offset + length] * len(normalized))
+            offset += length
     return norm, starts, ends
+
+
+Piece = tuple[str, int]  # (normalized text, original length); length < 0: stable stretch
 
 
 def _nfkc(s: str) -> str:
     return unicodedata.normalize("NFKC", s)
+
+
+def _whole(segments: list[str]) -> list[Piece]:
+    return [(_nfkc(seg), len(seg)) for seg in segments]
+
+
+def _pieces(text: str) -> list[Piece]:
+    if max(text) > "\uffff":
+        return _whole(_per_char(text))  # astral text is rare: the simple, slower way
+    pieces: list[Piece] = []
+    done = 0
+    for m in _UNSTABLE.finditer(text):
+        a, b = m.start(), m.end()
+        if a > done and _continues(text[a]):
+            a -= 1  # the stable character before may compose with what follows it
+        if a > done:
+            pieces.append((text[done:a], done - a))
+        pieces.extend(_whole(_per_char(text[a:b])))
+        done = b
+    if done < len(text):
+        pieces.append((text[done:], done - len(text)))
+    return pieces
 
 
 def _continues(ch: str) -> bool:
@@ -48,7 +112,7 @@ def _continues(ch: str) -> bool:
     return 0x1160 <= cp <= 0x11FF or 0xD7B0 <= cp <= 0xD7FF  # Hangul vowel/final jamo
 
 
-def _segments(text: str) -> list[str]:
+def _per_char(text: str) -> list[str]:
     segments: list[str] = []
     for ch in text:
         if segments and _continues(ch):

@@ -8,6 +8,7 @@ Spans here are (start, end) token positions, both inclusive.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import ClassVar
 
 SpanT = tuple[int, int]
 Leaves = dict[SpanT, set[SpanT]]  # result span -> the atom/phrase spans that produced it
@@ -17,7 +18,7 @@ _EMPTY: frozenset[SpanT] = frozenset()
 class State:
     """What one item offers: atom start positions per field, metadata, and a memo."""
 
-    __slots__ = ("starts", "memo", "host", "lang", "feed", "tags")
+    __slots__ = ("starts", "memo", "truths", "found", "host", "lang", "feed", "tags")
 
     def __init__(
         self,
@@ -29,6 +30,8 @@ class State:
     ):
         self.starts = starts  # atom id -> (starts in title, starts in summary)
         self.memo: dict[int, frozenset[SpanT] | set[SpanT]] = {}
+        self.truths: dict[int, bool] = {}  # RPos slot -> truth
+        self.found: dict[int, list[tuple[int, int, int]]] = {}  # RPos slot -> its leaf spans
         self.host = host
         self.lang = lang
         self.feed = feed
@@ -37,6 +40,7 @@ class State:
 
 class RSeq:
     __slots__ = ("slot", "atoms", "widths")
+    flat: ClassVar[bool] = True  # every span is its own explanation (no NEAR inside)
 
     def __init__(self, slot: int, atoms: tuple[int, ...], widths: tuple[int, ...]):
         self.slot = slot  # memo key base: slot*2 + field
@@ -49,6 +53,12 @@ class RSeq:
         if hit is None:
             hit = st.memo[key] = self._spans(st, f)
         return hit
+
+    def nonempty(self, st: State, f: int) -> bool:
+        if len(self.atoms) == 1:  # the common case needs no span set
+            per_field = st.starts.get(self.atoms[0])
+            return per_field is not None and bool(per_field[f])
+        return bool(self.spans(st, f))
 
     def _spans(self, st: State, f: int) -> frozenset[SpanT] | set[SpanT]:
         found = []
@@ -72,12 +82,48 @@ class RSeq:
         return {span: {span} for span in self.spans(st, f)}
 
 
+class RAny:
+    """Any of several single atoms: what most aliases (list form) compile to."""
+
+    __slots__ = ("slot", "atoms", "widths")
+    flat: ClassVar[bool] = True
+
+    def __init__(self, slot: int, atoms: tuple[int, ...], widths: tuple[int, ...]):
+        self.slot = slot
+        self.atoms = atoms
+        self.widths = widths
+
+    def nonempty(self, st: State, f: int) -> bool:
+        starts = st.starts
+        for atom in self.atoms:
+            per_field = starts.get(atom)
+            if per_field is not None and per_field[f]:
+                return True
+        return False
+
+    def spans(self, st: State, f: int) -> frozenset[SpanT] | set[SpanT]:
+        key = self.slot * 2 + f
+        hit = st.memo.get(key)
+        if hit is None:
+            out: set[SpanT] = set()
+            for atom, width in zip(self.atoms, self.widths, strict=True):
+                per_field = st.starts.get(atom)
+                if per_field is not None:
+                    out.update((p, p + width - 1) for p in per_field[f])
+            hit = st.memo[key] = out
+        return hit
+
+    def leaves(self, st: State, f: int) -> Leaves:
+        return {span: {span} for span in self.spans(st, f)}
+
+
 class ROr:
-    __slots__ = ("slot", "items")
+    __slots__ = ("slot", "items", "flat")
 
     def __init__(self, slot: int, items: tuple[RPNode, ...]):
         self.slot = slot
         self.items = items
+        self.flat: bool = all(i.flat for i in items)
 
     def spans(self, st: State, f: int) -> frozenset[SpanT] | set[SpanT]:
         key = self.slot * 2 + f
@@ -89,6 +135,12 @@ class ROr:
             hit = st.memo[key] = out
         return hit
 
+    def nonempty(self, st: State, f: int) -> bool:
+        for item in self.items:  # noqa: SIM110 (a plain loop: no generator in the hot path)
+            if item.nonempty(st, f):
+                return True
+        return False
+
     def leaves(self, st: State, f: int) -> Leaves:
         out: Leaves = {}
         for item in self.items:
@@ -99,6 +151,7 @@ class ROr:
 
 class RNear:
     __slots__ = ("slot", "left", "right", "n", "forward")
+    flat: ClassVar[bool] = False
 
     def __init__(self, slot: int, left: RPNode, right: RPNode, n: int, forward: bool):
         self.slot = slot
@@ -113,6 +166,9 @@ class RNear:
         if hit is None:
             hit = st.memo[key] = {r for r, _, _ in self._pairs(st, f)}
         return hit
+
+    def nonempty(self, st: State, f: int) -> bool:
+        return bool(self.spans(st, f))
 
     def _pairs(self, st: State, f: int) -> Iterable[tuple[SpanT, SpanT, SpanT]]:
         lefts = self.left.spans(st, f)
@@ -136,24 +192,40 @@ class RNear:
         return out
 
 
-RPNode = RSeq | ROr | RNear
+RPNode = RSeq | RAny | ROr | RNear
 Found = set[tuple[int, int, int]]  # (field, start, end) of atom/phrase spans
 
 
 class RPos:
-    __slots__ = ("node", "fields")
+    __slots__ = ("slot", "node", "fields")
 
-    def __init__(self, node: RPNode, fields: tuple[int, ...]):
+    def __init__(self, slot: int, node: RPNode, fields: tuple[int, ...]):
+        self.slot = slot  # shared by every theme using the same expression in the same fields
         self.node = node
         self.fields = fields
 
     def truth(self, st: State) -> bool:
-        return any(self.node.spans(st, f) for f in self.fields)
+        hit = st.truths.get(self.slot)
+        if hit is None:
+            hit = False
+            for f in self.fields:
+                if self.node.nonempty(st, f):
+                    hit = True
+                    break
+            st.truths[self.slot] = hit
+        return hit
 
     def collect(self, st: State, out: Found) -> None:
-        for f in self.fields:
-            for leaves in self.node.leaves(st, f).values():
-                out.update((f, s, e) for s, e in leaves)
+        found = st.found.get(self.slot)
+        if found is None:
+            found = st.found[self.slot] = []
+            for f in self.fields:
+                if self.node.flat:
+                    found.extend((f, s, e) for s, e in self.node.spans(st, f))
+                else:
+                    for leaves in self.node.leaves(st, f).values():
+                        found.extend((f, s, e) for s, e in leaves)
+        out.update(found)
 
 
 class RAnd:
@@ -163,7 +235,10 @@ class RAnd:
         self.items = items
 
     def truth(self, st: State) -> bool:
-        return all(i.truth(st) for i in self.items)
+        for item in self.items:  # noqa: SIM110 (a plain loop: no generator in the hot path)
+            if not item.truth(st):
+                return False
+        return True
 
     def collect(self, st: State, out: Found) -> None:
         for item in self.items:
@@ -177,7 +252,10 @@ class ROrB:
         self.items = items
 
     def truth(self, st: State) -> bool:
-        return any(i.truth(st) for i in self.items)
+        for item in self.items:  # noqa: SIM110 (a plain loop: no generator in the hot path)
+            if item.truth(st):
+                return True
+        return False
 
     def collect(self, st: State, out: Found) -> None:
         for item in self.items:

@@ -1,78 +1,148 @@
 """The WRL text model (RULES.md §4): NFKC, tokens, positions and token forms.
 
-Item fields and query words go through the same `tokenize`. Offsets of every token are
+Item fields and query words go through the same tokenizer. Offsets of every token are
 kept in the ORIGINAL text so that match spans can be shown to people unchanged.
+
+Speed matters here (every article, every field): text without CJK characters or
+combining marks, already in NFKC (most news text), takes a single `findall`; offsets
+are then computed only when a span is asked for.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 
 from .normmap import nfkc_with_map
-from .scripts import INTERPUNCTS, is_cjk, regex_class_body
+from .scripts import CJK_RANGES, INTERPUNCTS
 
-_CJK = regex_class_body()
-# Classification happens on a copy of the text in which every non-CJK combining mark
-# (category M) is replaced by "a": Python's \w covers letters and digits but not marks.
-_W = rf"[^\W_{_CJK}]"
 _APOS = "'\u2019\u02bc\u2018"
-_TOKEN_RE = re.compile(
-    rf"(?P<s>(?<={_W})[{_APOS}][sS](?!{_W}))"  # possessive 's after a word: dropped
-    rf"|(?P<r>[{_CJK}]+(?:[{INTERPUNCTS}][{_CJK}]+)*)"  # a CJK run, interpuncts deleted
-    rf"|(?P<w>{_W}(?:{_W}|\.(?={_W}))*)"  # a word; an inner period stays in it
-)
+# Python's [^\W_] is exactly Unicode L + N; U+02BC (an apostrophe) is Lm, so exclude it.
 
 
-def _mark_ranges() -> str:
-    marks = [
-        cp
-        for cp in [*range(0x20000), *range(0xE0100, 0xE01F0)]
-        if unicodedata.category(chr(cp))[0] == "M" and not is_cjk(chr(cp))
-    ]
-    parts: list[str] = []
-    start = prev = marks[0]
-    for cp in [*marks[1:], -1]:
-        if cp != prev + 1:
-            parts.append(f"\\U{start:08x}-\\U{prev:08x}")
-            start = cp
-        prev = cp
-    return "".join(parts)
+def _class(ranges: list[tuple[int, int]]) -> str:
+    return "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in ranges)
 
 
-_MARK_RE = re.compile(f"[{_mark_ranges()}]")
+def _marks() -> list[tuple[int, int]]:
+    """Ranges of combining marks (category M) that are not CJK."""
+    from .scripts import is_cjk
+
+    out: list[tuple[int, int]] = []
+    for cp in [*range(0x20000), *range(0xE0100, 0xE01F0)]:
+        ch = chr(cp)
+        if unicodedata.category(ch)[0] == "M" and not is_cjk(ch):
+            if out and out[-1][1] == cp - 1:
+                out[-1] = (out[-1][0], cp)
+            else:
+                out.append((cp, cp))
+    return out
+
+
+def _bmp(ranges: list[tuple[int, int]] | tuple[tuple[int, int], ...]) -> list[tuple[int, int]]:
+    # Python's regex engine tests BMP-only classes with a bitmap but scans astral
+    # ranges one by one, so the common (BMP-only) text gets its own patterns.
+    return [(lo, min(hi, 0xFFFF)) for lo, hi in ranges if lo <= 0xFFFF]
+
+
+def _token_re(cjk: str) -> re.Pattern[str]:
+    w = f"[^\\W_\u02bc{cjk}]"
+    return re.compile(
+        rf"(?P<s>(?<={w})[{_APOS}][sS](?!{w}))"  # possessive 's after a word: dropped
+        rf"|(?P<r>[{cjk}]+(?:[{INTERPUNCTS}][{cjk}]+)*)"  # a CJK run, interpuncts deleted
+        rf"|(?P<w>{w}(?:{w}|\.(?={w}))*)"  # a word; an inner period stays in it
+    )
+
+
+_MARKS = _marks()
+_TOKEN_BMP = _token_re(_class(_bmp(CJK_RANGES)))
+_TOKEN_ALL = _token_re(_class(list(CJK_RANGES)))
+_MARK_BMP = re.compile(f"[{_class(_bmp(_MARKS))}]")
+_MARK_ALL = re.compile(f"[{_class(_MARKS)}]")
+_COMPLEX_BMP = re.compile(f"[{_class(_bmp(CJK_RANGES))}{_class(_bmp(_MARKS))}]")
+_W = "[^\\W_\u02bc]"
+_FAST = re.compile(rf"({_W}+(?:\.{_W}+)*)(?:[{_APOS}][sS](?!{_W}))?")
 _WILDCARD_RE = re.compile(r"[*?]")
 
 
-@dataclass(slots=True)
 class TokenSeq:
     """One text field (or one query word) as a sequence of positions."""
 
-    text: str  # the original text
-    exact: list[str]  # per position: the token after NFKC (a CJK token is one character)
-    is_cjk: list[bool]
-    runs: list[tuple[int, str]]  # per CJK run: position of its first character, its text
-    starts: list[int]  # per position: offsets into `text`
-    ends: list[int]
+    __slots__ = ("text", "exact", "is_cjk", "runs", "_starts", "_ends")
+
+    def __init__(self, text: str) -> None:
+        self.text = text  # the original text
+        self.exact: list[str] = []  # per position: the token after NFKC
+        self.is_cjk: list[bool] | None = None  # None: no CJK token at all
+        self.runs: list[tuple[int, str]] = []  # per CJK run: first position, its text
+        self._starts: list[int] | None = None  # per position: offsets into `text`
+        self._ends: list[int] | None = None
 
     def __len__(self) -> int:
         return len(self.exact)
 
+    @property
+    def starts(self) -> list[int]:
+        if self._starts is None:
+            self._fast_offsets()
+        assert self._starts is not None
+        return self._starts
+
+    @property
+    def ends(self) -> list[int]:
+        if self._ends is None:
+            self._fast_offsets()
+        assert self._ends is not None
+        return self._ends
+
+    def _fast_offsets(self) -> None:
+        found = [m.span(1) for m in _FAST.finditer(self.text)]
+        self._starts = [a for a, _ in found]
+        self._ends = [b for _, b in found]
+
 
 def tokenize(text: str, wildcards: bool = False) -> TokenSeq:
     """Split text into WRL tokens; with `wildcards`, * and ? count as word characters."""
+    if not wildcards and _is_simple(text):
+        seq = TokenSeq(text)
+        seq.exact = _FAST.findall(text)
+        return seq
+    return _tokenize_general(text, wildcards)
+
+
+def _is_simple(text: str) -> bool:
+    """NFKC already, no CJK, no combining marks: one regex pass gives the tokens."""
+    if text.isascii():
+        return True
+    return (
+        max(text) <= "\uffff"
+        and unicodedata.is_normalized("NFKC", text)
+        and not _COMPLEX_BMP.search(text)
+    )
+
+
+def _tokenize_general(text: str, wildcards: bool) -> TokenSeq:
     norm, starts, ends = nfkc_with_map(text)
-    classes = _MARK_RE.sub("a", norm)
+    astral = bool(norm) and max(norm) > "\uffff"
+    # Classify on a copy in which non-CJK marks (and query wildcards) read as letters.
+    classes = (_MARK_ALL if astral else _MARK_BMP).sub("a", norm)
     if wildcards:
         classes = _WILDCARD_RE.sub("a", classes)
-    seq = TokenSeq(text, [], [], [], [], [])
-    for m in _TOKEN_RE.finditer(classes):
-        kind = m.lastgroup
+    seq = TokenSeq(text)
+    seq.is_cjk = []
+    seq._starts, seq._ends = [], []
+    for m in (_TOKEN_ALL if astral else _TOKEN_BMP).finditer(classes):
+        kind, a, b = m.lastgroup, m.start(), m.end()
         if kind == "w":
-            _add(seq, norm[m.start() : m.end()], m.start(), m.end(), False, starts, ends)
+            _add(seq, norm[a:b], a, b, False, starts, ends)
         elif kind == "r":
-            _add_run(seq, norm, m.start(), m.end(), starts, ends)
+            first = len(seq.exact)
+            for i in range(a, b):
+                if norm[i] not in INTERPUNCTS:  # the pattern puts them between CJK: deleted
+                    _add(seq, norm[i], i, i + 1, True, starts, ends)
+            seq.runs.append((first, "".join(seq.exact[first:])))
+    if not seq.runs:
+        seq.is_cjk = None
     return seq
 
 
@@ -80,24 +150,11 @@ def _add(
     seq: TokenSeq, token: str, a: int, b: int, cjk: bool, starts: list[int] | None,
     ends: list[int] | None,
 ) -> None:  # fmt: skip
+    assert seq.is_cjk is not None and seq._starts is not None and seq._ends is not None
     seq.exact.append(token)
     seq.is_cjk.append(cjk)
-    seq.starts.append(starts[a] if starts is not None else a)
-    seq.ends.append(ends[b - 1] if ends is not None else b)
-
-
-def _add_run(
-    seq: TokenSeq, norm: str, a: int, b: int, starts: list[int] | None, ends: list[int] | None
-) -> None:
-    first = len(seq.exact)
-    chars: list[str] = []
-    for i in range(a, b):
-        ch = norm[i]
-        if ch in INTERPUNCTS:
-            continue  # between two CJK characters (the pattern guarantees it): deleted
-        chars.append(ch)
-        _add(seq, ch, i, i + 1, True, starts, ends)
-    seq.runs.append((first, "".join(chars)))
+    seq._starts.append(starts[a] if starts is not None else a)
+    seq._ends.append(ends[b - 1] if ends is not None else b)
 
 
 _FORMS: dict[str, tuple[str, str]] = {}

@@ -15,7 +15,9 @@ QUAD_ITEM = Item(
     summary="Canada has proposed creating a quadruple cooperation framework with Japan, "
     "South Korea and the United States",
 )
-OTHER_ITEM = Item(title="Rugby: Brave Blossoms win", link="https://english.kyodonews.net/news/rugby.html")
+OTHER_ITEM = Item(
+    title="Rugby: Brave Blossoms win", link="https://english.kyodonews.net/news/rugby.html"
+)
 
 
 @pytest.fixture
@@ -62,8 +64,11 @@ def test_a_broken_feed_fails_only_its_own_source_with_a_readable_status(
     server: FeedServer, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     server.route("/good.xml", body=rss([QUAD_ITEM]))
-    server.route("/html", body=b"<!DOCTYPE html><html><body>Subscribe!</body></html>",
-                 headers={"Content-Type": "text/html"})
+    server.route(
+        "/html",
+        body=b"<!DOCTYPE html><html><body>Subscribe!</body></html>",
+        headers={"Content-Type": "text/html"},
+    )
     server.route("/gone", status=410)
     server.route("/down", status=503, headers={"Retry-After": "120"})
     config = write_config(
@@ -86,8 +91,16 @@ def test_a_broken_feed_fails_only_its_own_source_with_a_readable_status(
     assert report["Down"]["status"] == "error" and report["Down"]["failing_since"]
     assert "503" in report["Down"]["last_error"]
     for source in report.values():
-        assert set(source) >= {"name", "url", "status", "last_success", "last_error",
-                               "failing_since", "items", "next_poll"}
+        assert set(source) >= {
+            "name",
+            "url",
+            "status",
+            "last_success",
+            "last_error",
+            "failing_since",
+            "items",
+            "next_poll",
+        }
 
 
 def test_a_permanent_redirect_moves_the_stored_url_and_a_temporary_one_does_not(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 
 import pytest
@@ -18,16 +19,31 @@ SUMMARY = (
     "South Korea and the United States, the foreign ministry said on Saturday."
 )
 REPORTS = [
-    ("Kyodo News", "https://english.kyodonews.net/news/2026/11/a1b2-canada-quad.html",
-     "Canada proposes quadruple cooperation framework with Japan, S. Korea, US"),
-    ("The Japan Times", "https://www.japantimes.co.jp/news/2026/11/28/canada-quad/?utm_source=rss",
-     "Canada proposes quadruple cooperation framework with Japan, South Korea and US"),
-    ("Japan Today", "https://japantoday.com/category/politics/canada-quad?utm_medium=feed&fbclid=x",
-     "Canada proposes quadruple cooperation framework with Japan, S Korea, U.S."),
-    ("The Mainichi", "https://mainichi.jp/english/articles/20261128/p2g/00m/0in/010000c/amp",
-     "Canada proposes 'quadruple cooperation framework' with Japan, South Korea, US"),
-    ("Nikkei Asia", "https://asia.nikkei.com/Politics/Canada-quad-framework?gclid=abc",
-     "Canada proposes quadruple cooperation framework with Japan, South Korea, U.S."),
+    (
+        "Kyodo News",
+        "https://english.kyodonews.net/news/2026/11/a1b2-canada-quad.html",
+        "Canada proposes quadruple cooperation framework with Japan, S. Korea, US",
+    ),
+    (
+        "The Japan Times",
+        "https://www.japantimes.co.jp/news/2026/11/28/canada-quad/?utm_source=rss",
+        "Canada proposes quadruple cooperation framework with Japan, South Korea and US",
+    ),
+    (
+        "Japan Today",
+        "https://japantoday.com/category/politics/canada-quad?utm_medium=feed&fbclid=x",
+        "Canada proposes quadruple cooperation framework with Japan, S Korea, U.S.",
+    ),
+    (
+        "The Mainichi",
+        "https://mainichi.jp/english/articles/20261128/p2g/00m/0in/010000c/amp",
+        "Canada proposes 'quadruple cooperation framework' with Japan, South Korea, US",
+    ),
+    (
+        "Nikkei Asia",
+        "https://asia.nikkei.com/Politics/Canada-quad-framework?gclid=abc",
+        "Canada proposes quadruple cooperation framework with Japan, South Korea, U.S.",
+    ),
 ]
 
 
@@ -44,7 +60,10 @@ def slack() -> SlackServer:
 
 
 def test_the_same_story_from_five_outlets_alerts_once_and_threads_four_followups(
-    feeds: FeedServer, slack: SlackServer, db_url: str, tmp_path: Path,
+    feeds: FeedServer,
+    slack: SlackServer,
+    db_url: str,
+    tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     sources = []
@@ -52,7 +71,7 @@ def test_the_same_story_from_five_outlets_alerts_once_and_threads_four_followups
         feeds.route(f"/{n}.xml", body=rss([Item(title, link, SUMMARY)]))
         sources.append((outlet, feeds.url(f"/{n}.xml")))
     config = write_config(tmp_path, db_url, sources, slack_api=slack.api_url)
-    for n, (outlet, _, _) in enumerate(REPORTS):  # outlets publish one after another
+    for outlet, _, _ in REPORTS:  # outlets publish one after another
         assert cli(capsys, "-c", str(config), "poll", "--source", outlet)[0] == 0
     posted = slack.messages
     top = [m for m in posted if m.thread_ts is None]
@@ -64,17 +83,29 @@ def test_the_same_story_from_five_outlets_alerts_once_and_threads_four_followups
 
 
 def test_two_different_stories_on_the_same_topic_alert_twice(
-    feeds: FeedServer, slack: SlackServer, db_url: str, tmp_path: Path,
+    feeds: FeedServer,
+    slack: SlackServer,
+    db_url: str,
+    tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    first = Item("Quad foreign ministers to meet in New Delhi", "https://example.com/a",
-                 "The Quad foreign ministers will meet in New Delhi in January to discuss maritime security.")
-    second = Item("Quad navies begin Malabar drills off Guam", "https://example.com/b",
-                  "Warships from the Quad countries started the annual Malabar exercise off Guam.")
+    first = Item(
+        "Quad foreign ministers to meet in New Delhi",
+        "https://example.com/a",
+        "The Quad foreign ministers will meet in New Delhi in January to discuss security.",
+    )
+    second = Item(
+        "Quad navies begin Malabar drills off Guam",
+        "https://example.com/b",
+        "Warships from the Quad countries started the annual Malabar exercise off Guam.",
+    )
     feeds.route("/a.xml", body=rss([first]))
     feeds.route("/b.xml", body=rss([second]))
     config = write_config(
-        tmp_path, db_url, [("A", feeds.url("/a.xml")), ("B", feeds.url("/b.xml"))], slack_api=slack.api_url
+        tmp_path,
+        db_url,
+        [("A", feeds.url("/a.xml")), ("B", feeds.url("/b.xml"))],
+        slack_api=slack.api_url,
     )
     assert cli(capsys, "-c", str(config), "poll")[0] == 0
     assert len([m for m in slack.messages if m.thread_ts is None]) == 2
@@ -83,13 +114,28 @@ def test_two_different_stories_on_the_same_topic_alert_twice(
 def test_a_slack_outage_delays_alerts_and_recovery_delivers_each_once_in_order(
     feeds: FeedServer, slack: SlackServer, sqlite_url: str, tmp_path: Path
 ) -> None:
+    headlines = [
+        "Quad ministers pledge maritime surveillance network for Indian Ocean",
+        "Vaccine factory in Hyderabad gets Quad funding boost",
+        "Undersea cables: Quad unveils repair ship programme",
+        "Australia hosts Quad talks on rare earth stockpiles",
+        "Typhoon response drills bring Quad navies to Okinawa",
+        "Quad satellites to share space debris tracking data",
+        "Chipmakers welcome Quad semiconductor supply map",
+        "Pacific islands tap Quad climate adaptation fund",
+        "Quad counterterrorism group meets in Canberra",
+        "Quad hydrogen standard draft published for comment",
+        "Cyber agencies of the Quad stage joint exercise",
+        "Quad fellowship opens applications for engineers",
+    ]
     items = [
-        Item(f"Quad summit item {n:02d}: leaders meet on topic {n}", f"https://example.com/{n}",
-             f"Quad leaders discussed subject number {n} with no other overlap {n * 7919}.")
-        for n in range(12)
+        Item(f"{title} ({n:02d})", f"https://example.com/{n}", "")
+        for n, title in enumerate(headlines)
     ]
     feeds.route("/feed.xml", body=rss(items))
-    config = write_config(tmp_path, sqlite_url, [("Feed", feeds.url("/feed.xml"))], slack_api=slack.api_url)
+    config = write_config(
+        tmp_path, sqlite_url, [("Feed", feeds.url("/feed.xml"))], slack_api=slack.api_url
+    )
     slack.unavailable_for(3600)
 
     async def scenario() -> None:
@@ -112,7 +158,7 @@ def test_a_slack_outage_delays_alerts_and_recovery_delivers_each_once_in_order(
     asyncio.run(scenario())
     titles = [m.text for m in slack.messages]
     assert len(titles) == 12
-    numbers = [int(t.split("item ")[1][:2]) for t in titles]
+    numbers = [int(re.search(r"\((\d\d)\)", t).group(1)) for t in titles]  # type: ignore[union-attr]
     assert numbers == sorted(numbers)
 
 

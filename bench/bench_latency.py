@@ -1,0 +1,150 @@
+"""Alert latency: from an item's publication on the farm to Slack's acceptance.
+
+`wirewatch run` (the real service, its own process) polls N farm sources every 10 s at
+100 ms +- 50 % latency, with the shipped themes, and posts to tests/slackserver.py's local
+Slack. While a little background news arrives (2 % of sources get items every 5 s), the
+farm publishes one on-theme item every `--every` seconds on a random source; each one's
+latency is Slack's accepted_at minus the farm's published_at (same machine clock).
+
+    .venv/bin/python bench/bench_latency.py [--sources 500] [--items 30] [--json OUT]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from statistics import quantiles
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path[:0] = [str(HERE), str(REPO)]
+
+from bench_polling import fresh_dir  # noqa: E402
+from farmclient import FarmProcess  # noqa: E402
+from wwconfig import write_config  # noqa: E402
+
+from tests.slackserver import SlackServer  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for_first_cycle(farm: FarmProcess, sources: int, timeout: float = 120) -> float:
+    """Seconds until every source was fetched once and the service had a moment to store."""
+    started = time.monotonic()
+    while farm.stats()["requests"] < sources:
+        if time.monotonic() - started > timeout:
+            raise RuntimeError("the service did not poll every source in time")
+        time.sleep(0.5)
+    return time.monotonic() - started
+
+
+def delivered_at(slack: SlackServer, link: str) -> float | None:
+    needle = link.split("://", 1)[1].removeprefix("www.")
+    for message in slack.messages:
+        if needle in json.dumps(message.payload):
+            return message.accepted_at
+    return None
+
+
+def publish_and_collect(
+    farm: FarmProcess, slack: SlackServer, sources: int, items: int, every: float
+) -> list[dict[str, Any]]:
+    rng = random.Random(9)
+    published = []
+    next_background = time.monotonic()
+    for source in rng.sample(range(sources), items):
+        if time.monotonic() >= next_background:
+            farm.change(0.02)
+            next_background += 5
+        published.append(farm.publish(source))
+        time.sleep(every * rng.uniform(0.5, 1.5))
+    deadline = time.monotonic() + 40
+    while time.monotonic() < deadline:
+        if all(delivered_at(slack, p["link"]) for p in published):
+            break
+        time.sleep(0.5)
+    for p in published:
+        at = delivered_at(slack, p["link"])
+        p["latency"] = None if at is None else at - p["published_at"]
+    return published
+
+
+def latency_suite(sources: int, items: int, every: float) -> dict[str, Any]:
+    work = fresh_dir("latency")
+    with SlackServer(token="xoxb-test") as slack, FarmProcess(sources, delay=0.1) as farm:
+        config = write_config(
+            work / "config.yaml",
+            farm.urls,
+            work / "bench.db",
+            themes=0,  # the shipped themes only: alerts must not queue behind bench themes
+            interval="10s",
+            backfill="0",  # the first poll stores silently, as a desk's first start would
+            slack_api=slack.api_url,
+            listen_port=free_port(),
+        )
+        log = (work / "service.log").open("w")
+        argv = [sys.executable, "-m", "service", "-c", str(config), "run"]
+        service = subprocess.Popen(argv, cwd=work, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            first_cycle = wait_for_first_cycle(farm, sources)
+            time.sleep(3)
+            published = publish_and_collect(farm, slack, sources, items, every)
+        finally:
+            service.send_signal(signal.SIGTERM)
+            try:
+                service.wait(timeout=40)
+            except subprocess.TimeoutExpired:
+                service.kill()
+                service.wait()
+            log.close()
+        messages = len(slack.messages)
+    return summarize(published, sources, first_cycle, messages)
+
+
+def summarize(
+    published: list[dict[str, Any]], sources: int, first_cycle: float, messages: int
+) -> dict[str, Any]:
+    latencies = sorted(p["latency"] for p in published if p["latency"] is not None)
+    result: dict[str, Any] = {
+        "sources": sources,
+        "published": len(published),
+        "delivered": len(latencies),
+        "slack_messages": messages,
+        "first_cycle_s": first_cycle,
+        "latencies": latencies,
+    }
+    if len(latencies) >= 2:
+        cuts = quantiles(latencies, n=100, method="inclusive")
+        result.update(p50=cuts[49], p95=cuts[94], max=latencies[-1])
+    return result
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--sources", type=int, default=500)
+    p.add_argument("--items", type=int, default=30)
+    p.add_argument("--every", type=float, default=1.5, help="mean seconds between items")
+    p.add_argument("--json", type=Path)
+    args = p.parse_args(argv)
+    result = latency_suite(args.sources, args.items, args.every)
+    text = json.dumps(result, indent=2)
+    if args.json:
+        args.json.write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()

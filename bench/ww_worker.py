@@ -1,0 +1,86 @@
+"""A long-lived Wirewatch polling process that the benchmarks drive over stdin/stdout.
+
+Each input line is a command; each answer is one JSON line. CPU time is this process's own
+(all threads) around the poll only, so interpreter start-up and migrations are not counted.
+
+    {"cmd": "poll"} -> {"wall", "cpu", "polls", "statuses", "new", "alerts", "errors",
+                        "max_rss_mb", "rss_mb"}
+    {"cmd": "profile", "out": PATH} -> as poll, under pyinstrument, HTML written to PATH
+    {"cmd": "quit"}
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import resource
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from service.app import open_app  # noqa: E402
+from service.logs import setup_logging  # noqa: E402
+from service.runtime import Runtime, make_notifier  # noqa: E402
+
+
+def current_rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+async def poll(runtime: Runtime) -> dict[str, Any]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    outcomes = await runtime.poller.poll_due_once(limit=1_000_000, force=True)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    errors = [o.error for o in outcomes if o.error][:3]
+    return {
+        "wall": wall,
+        "cpu": cpu,
+        "polls": len(outcomes),
+        "statuses": Counter(o.status for o in outcomes),
+        "new": sum(o.new for o in outcomes),
+        "alerts": sum(o.alerts for o in outcomes),
+        "errors": errors,
+        "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "rss_mb": current_rss_mb(),
+    }
+
+
+async def profiled(runtime: Runtime, out: str) -> dict[str, Any]:
+    from pyinstrument import Profiler
+
+    with Profiler(async_mode="enabled") as profiler:
+        result = await poll(runtime)
+    Path(out).write_text(profiler.output_html())
+    Path(out).with_suffix(".txt").write_text(profiler.output_text(unicode=False, show_all=False))
+    return result
+
+
+async def main(config: str) -> None:
+    setup_logging()
+    app = open_app(config)
+    runtime = Runtime(app, notifier=make_notifier(app.config, stream=sys.stderr))
+    print(json.dumps({"ready": True, "rss_mb": current_rss_mb()}), flush=True)
+    try:
+        for line in sys.stdin:
+            command = json.loads(line)
+            if command["cmd"] == "quit":
+                break
+            if command["cmd"] == "profile":
+                answer = await profiled(runtime, command["out"])
+            else:
+                answer = await poll(runtime)
+            print(json.dumps(answer), flush=True)
+    finally:
+        await runtime.aclose()
+        app.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1]))
