@@ -5,18 +5,17 @@ FROM python:3.11-slim AS build
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY service ./service
+COPY alembic ./alembic
 RUN pip install --no-cache-dir --upgrade pip \
  && pip wheel --no-cache-dir --wheel-dir /wheels .
 
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
-    WIREWATCH_CONFIG=/app/config.yaml \
-    WIREWATCH_MIGRATIONS=/app/alembic
+    WIREWATCH_CONFIG=/app/config.yaml
 RUN useradd --create-home --uid 10001 wirewatch
 COPY --from=build /wheels /wheels
 RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels
 WORKDIR /app
-COPY alembic ./alembic
 COPY config.yaml ./config.yaml
 RUN mkdir -p /app/data /app/outbox && chown -R wirewatch:wirewatch /app/data /app/outbox
 USER wirewatch

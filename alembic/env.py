@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 
-from alembic import context
 from sqlalchemy import Connection
 
+from alembic import context
 from service.store.db import make_engine
 from service.store.models import Base
 
@@ -16,7 +16,9 @@ target_metadata = Base.metadata
 
 def _url() -> str:
     url = config.attributes.get("url") or context.get_x_argument(as_dictionary=True).get("url")
-    url = url or os.environ.get("WIREWATCH_DATABASE_URL") or config.get_main_option("sqlalchemy.url")
+    url = (
+        url or os.environ.get("WIREWATCH_DATABASE_URL") or config.get_main_option("sqlalchemy.url")
+    )
     if not url:
         raise SystemExit("no database URL: pass -x url=... or set WIREWATCH_DATABASE_URL")
     return str(url)

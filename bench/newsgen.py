@@ -54,14 +54,33 @@ EVENTS = [
     "{city} marathon draws record field despite {topic}",
     "Opinion: {country} cannot ignore {topic} any longer",
 ]  # fmt: skip
-TEASERS = [
-    "Officials said the measures would take effect next month, pending parliamentary approval.",
-    "Analysts expect the decision to weigh on markets across the region this week.",
-    "The announcement follows weeks of speculation and criticism from opposition lawmakers.",
-    "Residents described long queues and rising prices as the situation worsened.",
-    "The ministry said it was monitoring developments closely and would respond as needed.",
-    "Critics argue the plan does too little, too late, to address the underlying problem.",
+FIRST = [
+    "Aiko", "Min-jun", "Rahul", "Mei", "Tomas", "Sarah", "Kenji", "Ji-woo", "Priya", "Liam",
+    "Yuki", "Hana", "Arjun", "Chloe", "Daniel", "Nguyen", "Siti", "Omar", "Elena", "Haruto",
 ]  # fmt: skip
+LAST = [
+    "Tanaka", "Kim", "Sharma", "Chen", "Novak", "Walker", "Sato", "Park", "Iyer", "Murphy",
+    "Suzuki", "Lee", "Rao", "Dubois", "Schmidt", "Tran", "Rahman", "Haddad", "Rossi", "Ito",
+]  # fmt: skip
+ROLES = [
+    "an economist at a Tokyo bank", "a spokesperson for the ministry", "a local official",
+    "a senior analyst", "the company's chief executive", "a lawmaker from the opposition",
+    "a researcher at a Seoul think tank", "a union representative", "a regional governor",
+]  # fmt: skip
+WHEN = ["on Monday", "on Tuesday", "on Wednesday", "on Thursday", "on Friday", "at the weekend",
+        "late on Sunday", "earlier this week", "in a statement", "at a news conference"]  # fmt: skip
+SENTENCES = [
+    "{person}, {role}, said {when} that {topic} could rise by {pct} per cent by {year}.",
+    "About {count} people were affected, according to figures released {when} in {city}.",
+    "{person} told reporters {when} that the {subject} had not been consulted about {topic}.",
+    "The figure compares with {pct} per cent a year earlier, the {subject} said {when}.",
+    "{person}, {role}, warned that {topic} would remain a concern until {year}.",
+    "Shares of the {subject} fell {pct} per cent in {city} trading {when}.",
+    "Talks on {topic} are expected to resume in {city} within {count} days, {person} said.",
+    "The move drew criticism from {person}, {role}, who called it {adj}.",
+]  # fmt: skip
+ADJ = ["premature", "long overdue", "a political gamble", "a welcome step", "unworkable",
+       "a test for the government", "symbolic at best", "a turning point"]  # fmt: skip
 # On-theme items: they match the shipped example themes (quad, jp-kr-normalization).
 ON_THEME = [
     "Quad foreign ministers meet in {city} to discuss maritime security",
@@ -108,8 +127,23 @@ def story(rng: random.Random, match_rate: float = 0.03, on_theme: bool | None = 
         topic=rng.choice(TOPICS),
     )
     title = title[0].upper() + title[1:]
-    summary = f"{rng.choice(TEASERS)} {rng.choice(TEASERS)}"
+    summary = " ".join(_sentence(rng) for _ in range(2))
     return Story(title, summary, on_theme)
+
+
+def _sentence(rng: random.Random) -> str:
+    return rng.choice(SENTENCES).format(
+        person=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+        role=rng.choice(ROLES),
+        when=rng.choice(WHEN),
+        topic=rng.choice(TOPICS),
+        pct=f"{rng.uniform(0.1, 12):.1f}",
+        year=rng.randint(2026, 2035),
+        count=rng.choice([12, 40, 150, 300, 1200, 5000, 20000]),
+        city=rng.choice(CITIES),
+        subject=rng.choice(SUBJECTS),
+        adj=rng.choice(ADJ),
+    )
 
 
 def theme_queries(count: int, seed: int = 7) -> list[tuple[str, str]]:

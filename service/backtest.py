@@ -52,7 +52,8 @@ def _rows(session: Session, since: datetime) -> Iterator[tuple[ArticleRow, Sourc
         .order_by(ArticleRow.published, ArticleRow.id)
         .execution_options(yield_per=BATCH)
     )
-    yield from session.execute(query).tuples()
+    for article, source in session.execute(query):  # noqa: UP028 (Row -> plain tuple)
+        yield article, source
 
 
 def backtest(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -29,6 +29,7 @@ from service.store.models import SourceRow, StoryRow
 from service.store.stories import Grouping, assign_story
 
 LEASE = timedelta(minutes=5)
+Parser = Callable[[bytes, Mapping[str, str], str], ParsedFeed]
 
 
 @dataclass(frozen=True)
@@ -93,12 +94,14 @@ class Poller:
         settings: Callable[[], PollSettings],
         now: Callable[[], datetime],
         worker: str,
+        parse: Parser = parse_feed,
     ) -> None:
         self.db = db
         self.fetcher = fetcher
         self.settings = settings
         self.now = now
         self.worker = worker
+        self.parse = parse
 
     async def claim(
         self, limit: int, name: str | None = None, force: bool = False
@@ -122,7 +125,9 @@ class Poller:
             result = await self.fetcher.fetch(
                 state.url, Validators(state.etag, state.last_modified)
             )
-            outcome = self._handle(state, result, settings)
+            # Parsing and storing are blocking work: off the event loop, so that a big
+            # feed never stalls the fetches (and their timeouts) of the others.
+            outcome = await asyncio.to_thread(self._handle, state, result, settings)
         except FetchError as exc:
             outcome = self._record_error(
                 state, exc.kind, exc.message, exc.permanent, exc.retry_after, exc.status
@@ -152,7 +157,7 @@ class Poller:
         if state.body_hash is not None and result.body_hash == state.body_hash:
             self._record_success(state, result)
             return PollOutcome(state.name, "unchanged")
-        feed = parse_feed(result.body, result.headers, result.url)
+        feed = self.parse(result.body, result.headers, result.url)
         return self._store(state, result, feed, settings)
 
     def _store(

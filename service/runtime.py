@@ -12,14 +12,18 @@ from typing import TextIO
 from sqlalchemy import select
 
 from service.alerts import AlertSettings
-from service.app import App
+from service.app import App, sync
 from service.config import Config
 from service.delivery import ChannelPacer, Deliverer
 from service.fetch import Fetcher, FetchLimits
 from service.notify import ConsoleNotifier, Notifier, SlackNotifier, WebhookNotifier
+from service.parse_sandbox import ParseSandbox
 from service.pipeline import Poller, PollSettings
+from service.reload import rules_of
+from service.store import configs
 from service.store.models import ThemeStateRow
 from service.store.stories import Grouping
+from service.themes import compile_rules
 
 
 def worker_id() -> str:
@@ -87,23 +91,76 @@ def poll_settings(app: App, threads: bool, theme_added: dict[str, datetime]) -> 
 
 
 class Runtime:
-    """The live parts of one worker. `apply()` swaps in a new config atomically."""
+    """The live parts of one worker. `apply()` swaps in a new config atomically: polls
+    already in flight finish with the settings they started with."""
 
     def __init__(self, app: App, notifier: Notifier | None = None, pace: float = 1.0) -> None:
         self.app = app
         self.worker = worker_id()
+        self._fixed_notifier = notifier is not None
         self.notifier = notifier or make_notifier(app.config)
         self.fetcher = Fetcher(fetch_limits(app.config))
-        self._settings = poll_settings(
-            app, self.notifier.supports_threads, theme_added_times(app, app.clock.now())
-        )
+        self._retired: list[Fetcher] = []
+        self._settings = self._poll_settings()
+        self.sandbox = ParseSandbox(timeout=app.config.polling.timeout.total_seconds())
         self.poller = Poller(
-            app.db, self.fetcher, lambda: self._settings, app.clock.now, self.worker
+            app.db,
+            self.fetcher,
+            lambda: self._settings,
+            app.clock.now,
+            self.worker,
+            parse=self.sandbox.parse,
         )
-        max_per_hour = app.config.slack.max_per_hour if app.config.slack else None
         self.deliverer = Deliverer(
-            app.db, self.notifier, app.clock.now, self.worker, max_per_hour, ChannelPacer(pace)
+            app.db,
+            self.notifier,
+            app.clock.now,
+            self.worker,
+            self._max_per_hour(),
+            ChannelPacer(0 if isinstance(self.notifier, ConsoleNotifier) else pace),
         )
+        self._record_config()
+
+    @property
+    def default_channel(self) -> str:
+        return default_channel(self.app.config)
+
+    @property
+    def notifier_is_slack(self) -> bool:
+        return not isinstance(self.notifier, ConsoleNotifier)
+
+    def _max_per_hour(self) -> int | None:
+        return self.app.config.slack.max_per_hour if self.app.config.slack else None
+
+    def _poll_settings(self) -> PollSettings:
+        added = theme_added_times(self.app, self.app.clock.now())
+        return poll_settings(self.app, self.notifier.supports_threads, added)
+
+    def _record_config(self) -> None:
+        config = self.app.config
+        with self.app.db.transaction() as session:
+            configs.record(
+                session, config.raw_hash, str(config.path), rules_of(config), self.app.clock.now()
+            )
+
+    def apply(self, config: Config) -> None:
+        """Switch to a new, already validated config."""
+        old = self.app.config
+        self.app.config = config
+        self.app.rules = compile_rules(config)
+        sync(self.app)
+        if not self._fixed_notifier and old.slack != config.slack:
+            self.notifier = make_notifier(config)
+            self.deliverer.notifier = self.notifier
+        self.deliverer.max_per_hour = self._max_per_hour()
+        if fetch_limits(old) != fetch_limits(config):
+            self._retired.append(self.fetcher)
+            self.fetcher = self.poller.fetcher = Fetcher(fetch_limits(config))
+        self.sandbox.timeout = config.polling.timeout.total_seconds()
+        self._settings = self._poll_settings()
+        self._record_config()
 
     async def aclose(self) -> None:
-        await self.fetcher.aclose()
+        for fetcher in [self.fetcher, *self._retired]:
+            await fetcher.aclose()
+        self.sandbox.close()

@@ -41,7 +41,10 @@ def compile_rules(config: Config) -> RuleSet:
         ThemeInfo(t.id, t.name, t.query, t.priority, t.alert, t.digest, t.channel)
         for t in config.themes
     ]
-    compiled = {t.id: compile_query(t.query, config.aliases) for t in config.themes}
+    compiled = {
+        t.id: config.compiled_query(t.id) or compile_query(t.query, config.aliases)
+        for t in config.themes
+    }
     return RuleSet(infos, compiled)
 
 

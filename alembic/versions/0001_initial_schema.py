@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 18:32:32.464953
+Create Date: 2026-11-28 18:42:19.580470
 """
 
 from collections.abc import Sequence
@@ -27,6 +27,8 @@ def upgrade() -> None:
         sa.Column("path", sa.Text(), nullable=False),
         sa.Column("rules", sa.Text(), nullable=False),
         sa.Column("changes", sa.Text(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("error", sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_config_versions")),
     )
     with op.batch_alter_table("config_versions", schema=None) as batch_op:

@@ -9,24 +9,31 @@ import signal
 from service import logs
 from service.app import App, open_app
 from service.digest.sender import DigestSender
-from service.notify import ConsoleNotifier
+from service.reload import ConfigWatcher
 from service.runtime import Runtime
 from service.scheduler import Worker
 from service.server import make_app, start_server
 
 DIGEST_TICK_SECONDS = 15.0
+CONFIG_TICK_SECONDS = 1.0  # an edit is live within ~1-2 s
 
 
 async def serve(app: App, stop: asyncio.Event | None = None) -> None:
     stop = stop or asyncio.Event()
+    runtime = Runtime(app)
+    watcher = ConfigWatcher(runtime)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    runtime = Runtime(app)
-    if isinstance(runtime.notifier, ConsoleNotifier):
-        runtime.deliverer.pacer.rate = 0  # no Slack rate limit to respect on a terminal
+    loop.add_signal_handler(signal.SIGHUP, lambda: asyncio.ensure_future(watcher.check_once(True)))
     digests = DigestSender(app, worker=runtime.worker)
-    worker = Worker(runtime, {"digests": (DIGEST_TICK_SECONDS, digests.send_due_once)})
+    worker = Worker(
+        runtime,
+        {
+            "digests": (DIGEST_TICK_SECONDS, digests.send_due_once),
+            "config": (CONFIG_TICK_SECONDS, watcher.check_once),
+        },
+    )
     runner = await start_server(
         make_app(app.db, app.clock.now(), app.clock.now), app.config.server.listen
     )

@@ -14,6 +14,9 @@ from .program import FIELD_NAMES
 from .runtime import Found, RBNode, State
 from .textmodel import TokenSeq, tokenize
 
+_SAMPLE = 8  # count met clauses on every 8th item
+_RETRIGGER = 4096  # re-pick trigger clauses every 4096 items
+
 
 @dataclass(frozen=True, slots=True)
 class MatchItem:
@@ -46,13 +49,39 @@ class ThemeMatcher:
             self._clauses.append(tuple({interner.clause_id(c): None for c in clauses}))
             if not clauses:
                 self._always.append(t)
-                continue
-            best = max(clauses, key=interner.specificity)
-            self._trigger.setdefault(interner.clause_id(best), []).append(t)
         self._atom_clauses: dict[int, list[int]] = {}  # atom id -> clauses it meets
         for cid, clause in enumerate(interner.clauses):
             for aid in clause:
                 self._atom_clauses.setdefault(aid, []).append(cid)
+        # Until real traffic says which clauses are rare, guess: long words are rarer.
+        self._rank = [interner.specificity(c) for c in interner.clauses]
+        self._met_counts = [0] * len(self._rank)
+        self._seen = 0
+        self._retrigger()
+
+    def _retrigger(self) -> None:
+        """Index each theme under its cheapest clause: the one least often met."""
+        counts, rank = self._met_counts, self._rank
+
+        def cost(cid: int) -> tuple[int, int, int]:
+            return counts[cid], -rank[cid][0], -rank[cid][1]
+
+        trigger: dict[int, list[int]] = {}
+        for t, clauses in enumerate(self._clauses):
+            if clauses:
+                trigger.setdefault(min(clauses, key=cost), []).append(t)
+        self._trigger = trigger
+
+    def _learn(self, met: set[int]) -> None:
+        """Count met clauses on a sample of items; now and then re-pick the triggers."""
+        self._seen += 1
+        if self._seen % _SAMPLE:
+            return
+        counts = self._met_counts
+        for cid in met:
+            counts[cid] += 1
+        if self._seen % _RETRIGGER == 0:
+            self._retrigger()
 
     def match(self, item: MatchItem) -> list[Hit]:
         """One Hit (with highlight spans) per theme that the item matches, in theme order."""
@@ -63,6 +92,7 @@ class ThemeMatcher:
             clause_ids = self._atom_clauses.get(aid)
             if clause_ids:
                 met.update(clause_ids)
+        self._learn(met)
         candidates = set(self._always)
         for cid in met:
             woken = self._trigger.get(cid)
@@ -99,13 +129,7 @@ def explain(q: CompiledQuery, item: MatchItem) -> list[Span] | None:
 
 
 def _state(item: MatchItem, starts: dict[int, tuple[set[int], set[int]]]) -> State:
-    return State(
-        starts,
-        host=item.source.strip().lower().removeprefix("www."),
-        lang=(item.lang or "").strip().lower(),
-        feed=item.feed.strip().casefold(),
-        tags=frozenset(t.strip().casefold() for t in item.tags),
-    )
+    return State(starts, item)
 
 
 def _spans(

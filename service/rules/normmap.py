@@ -45,6 +45,7 @@ def _unstable_bmp() -> re.Pattern[str]:
 
 
 _UNSTABLE = _unstable_bmp()
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 def nfkc_with_map(text: str) -> tuple[str, Offsets, Offsets]:
@@ -84,7 +85,7 @@ def _whole(segments: list[str]) -> list[Piece]:
 
 
 def _pieces(text: str) -> list[Piece]:
-    if max(text) > "\uffff":
+    if _ASTRAL.search(text):
         return _whole(_per_char(text))  # astral text is rare: the simple, slower way
     pieces: list[Piece] = []
     done = 0

@@ -89,12 +89,13 @@ class Parser:
 
     def mixed(self, start: Lexeme, tok: Lexeme) -> WRLError:
         before = self.text[start.pos : tok.pos].strip()
+        op = f"NEAR/{tok.n}{'f' if tok.forward else ''}" if tok.kind == "NEAR" else tok.kind
         return WRLError(
             "E2",
             tok.pos,
-            f"{tok.kind} cannot follow '{before}' at the same level: AND/NOT, OR and NEAR "
-            f"do not mix without parentheses; write ({before}) {tok.kind} … or group the "
-            f"{tok.kind} part, e.g. … ({tok.kind} …)",
+            f"{op} cannot follow '{before}' at the same level: AND/NOT, OR and NEAR do not "
+            f"mix without parentheses; write ({before}) {op} … or put the part after "
+            f"{op} in parentheses with its other operand",
         )
 
     def level_end(self, start: Lexeme) -> None:

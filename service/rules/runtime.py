@@ -8,34 +8,51 @@ Spans here are (start, end) token positions, both inclusive.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import ClassVar
+from typing import ClassVar, Protocol
 
 SpanT = tuple[int, int]
 Leaves = dict[SpanT, set[SpanT]]  # result span -> the atom/phrase spans that produced it
 _EMPTY: frozenset[SpanT] = frozenset()
 
 
+class Meta(Protocol):
+    """The metadata of an item (MatchItem satisfies it)."""
+
+    @property
+    def source(self) -> str: ...
+    @property
+    def feed(self) -> str: ...
+    @property
+    def tags(self) -> tuple[str, ...]: ...
+    @property
+    def lang(self) -> str | None: ...
+
+
 class State:
-    """What one item offers: atom start positions per field, metadata, and a memo."""
+    """What one item offers: atom start positions per field, metadata, and memos."""
 
-    __slots__ = ("starts", "memo", "truths", "found", "host", "lang", "feed", "tags")
+    __slots__ = ("starts", "memo", "leaf_memo", "truths", "found", "item", "_meta")
 
-    def __init__(
-        self,
-        starts: dict[int, tuple[set[int], set[int]]],
-        host: str,
-        lang: str,
-        feed: str,
-        tags: frozenset[str],
-    ):
+    def __init__(self, starts: dict[int, tuple[set[int], set[int]]], item: Meta):
         self.starts = starts  # atom id -> (starts in title, starts in summary)
         self.memo: dict[int, frozenset[SpanT] | set[SpanT]] = {}
+        self.leaf_memo: dict[int, Leaves] = {}  # slot*2+field -> explanation of NEAR spans
         self.truths: dict[int, bool] = {}  # RPos slot -> truth
         self.found: dict[int, list[tuple[int, int, int]]] = {}  # RPos slot -> its leaf spans
-        self.host = host
-        self.lang = lang
-        self.feed = feed
-        self.tags = tags
+        self.item = item
+        self._meta: tuple[str, str, str, frozenset[str]] | None = None
+
+    def meta(self) -> tuple[str, str, str, frozenset[str]]:
+        """(host, lang, feed, tags), normalized for comparison; only built when asked."""
+        if self._meta is None:
+            item = self.item
+            self._meta = (
+                item.source.strip().lower().removeprefix("www."),
+                (item.lang or "").strip().lower(),
+                item.feed.strip().casefold(),
+                frozenset(t.strip().casefold() for t in item.tags),
+            )
+        return self._meta
 
 
 class RSeq:
@@ -185,10 +202,13 @@ class RNear:
                     yield (min(ls, rs), max(le, re)), (ls, le), (rs, re)
 
     def leaves(self, st: State, f: int) -> Leaves:
-        left, right = self.left.leaves(st, f), self.right.leaves(st, f)
-        out: Leaves = {}
-        for result, lspan, rspan in self._pairs(st, f):
-            out.setdefault(result, set()).update(left[lspan], right[rspan])
+        key = self.slot * 2 + f
+        out = st.leaf_memo.get(key)
+        if out is None:
+            left, right = self.left.leaves(st, f), self.right.leaves(st, f)
+            out = st.leaf_memo[key] = {}
+            for result, lspan, rspan in self._pairs(st, f):
+                out.setdefault(result, set()).update(left[lspan], right[rspan])
         return out
 
 
@@ -285,13 +305,14 @@ class RMeta:
 
     def truth(self, st: State) -> bool:
         x = self.value
+        host, lang, feed, tags = st.meta()
         if self.kind == "lang":
-            return st.lang == x or st.lang.startswith(x + "-")
+            return lang == x or lang.startswith(x + "-")
         if self.kind == "source":
-            return st.host == x or st.host.endswith("." + x)
+            return host == x or host.endswith("." + x)
         if self.kind == "feed":
-            return st.feed == x
-        return x in st.tags
+            return feed == x
+        return x in tags
 
     def collect(self, st: State, out: Found) -> None:
         return  # metadata has no text span

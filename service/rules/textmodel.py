@@ -61,8 +61,9 @@ _MARK_BMP = re.compile(f"[{_class(_bmp(_MARKS))}]")
 _MARK_ALL = re.compile(f"[{_class(_MARKS)}]")
 _COMPLEX_BMP = re.compile(f"[{_class(_bmp(CJK_RANGES))}{_class(_bmp(_MARKS))}]")
 _W = "[^\\W_\u02bc]"
-_FAST = re.compile(rf"({_W}+(?:\.{_W}+)*)(?:[{_APOS}][sS](?!{_W}))?")
+_FAST = re.compile(rf"({_W}+(?:\.{_W}+)*)(?:[{_APOS}][sS](?!{_W}))*")
 _WILDCARD_RE = re.compile(r"[*?]")
+ASTRAL = re.compile("[\U00010000-\U0010ffff]")  # a search is much faster than max(text)
 
 
 class TokenSeq:
@@ -96,9 +97,21 @@ class TokenSeq:
         return self._ends
 
     def _fast_offsets(self) -> None:
-        found = [m.span(1) for m in _FAST.finditer(self.text)]
-        self._starts = [a for a, _ in found]
-        self._ends = [b for _, b in found]
+        # Fast-path tokens are verbatim substrings, in order, separated only by
+        # separators and dropped possessive 's: a forward find lands on each token,
+        # except that a lone "s" token could land on a dropped 's.
+        text, pos = self.text, 0
+        starts, ends = [], []
+        for token in self.exact:
+            if token in ("s", "S"):
+                found = [m.span(1) for m in _FAST.finditer(text)]
+                starts, ends = [a for a, _ in found], [b for _, b in found]
+                break
+            pos = text.find(token, pos)
+            starts.append(pos)
+            pos += len(token)
+            ends.append(pos)
+        self._starts, self._ends = starts, ends
 
 
 def tokenize(text: str, wildcards: bool = False) -> TokenSeq:
@@ -115,15 +128,15 @@ def _is_simple(text: str) -> bool:
     if text.isascii():
         return True
     return (
-        max(text) <= "\uffff"
-        and unicodedata.is_normalized("NFKC", text)
+        unicodedata.is_normalized("NFKC", text)
         and not _COMPLEX_BMP.search(text)
+        and not ASTRAL.search(text)
     )
 
 
 def _tokenize_general(text: str, wildcards: bool) -> TokenSeq:
     norm, starts, ends = nfkc_with_map(text)
-    astral = bool(norm) and max(norm) > "\uffff"
+    astral = ASTRAL.search(norm) is not None
     # Classify on a copy in which non-CJK marks (and query wildcards) read as letters.
     classes = (_MARK_ALL if astral else _MARK_BMP).sub("a", norm)
     if wildcards:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from alembic.config import Config as AlembicConfig
@@ -18,6 +19,7 @@ def migrations_dir() -> Path:
     candidates = [
         os.environ.get("WIREWATCH_MIGRATIONS"),
         Path(__file__).resolve().parents[2] / "alembic",
+        Path(sys.prefix) / "share" / "wirewatch" / "alembic",  # an installed wheel
         Path.cwd() / "alembic",
     ]
     for candidate in candidates:

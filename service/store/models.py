@@ -229,3 +229,6 @@ class ConfigVersionRow(Base):
     # aliases and themes only: the rest of the file may hold secrets
     rules: Mapped[dict[str, Any]] = mapped_column(JSONText, default=dict)
     changes: Mapped[dict[str, Any]] = mapped_column(JSONText, default=dict)
+    # applied | rejected (a bad edit: the service kept the previous config)
+    status: Mapped[str] = mapped_column(String(16), default="applied")
+    error: Mapped[str | None] = mapped_column(Text)

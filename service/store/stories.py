@@ -42,7 +42,7 @@ def assign_story(session: Session, row: ArticleRow, grouping: Grouping) -> tuple
     bands = dedup.lsh_keys(signature)
     story_id = _by_exact_key(session, keys)
     if story_id is None:
-        story_id = _by_text(session, signature, bands, row.published, grouping)
+        story_id = _by_text(session, signature, bands, row.published, row.source_id, grouping)
     is_new = story_id is None
     if story_id is None:
         story = StoryRow(
@@ -74,6 +74,7 @@ def _by_text(
     signature: dedup.TextSignature,
     bands: list[str],
     published: datetime,
+    source_id: int,
     grouping: Grouping,
 ) -> int | None:
     if not bands:
@@ -82,6 +83,9 @@ def _by_text(
         select(StoryBandRow.story_id, ArticleRow.signature, ArticleRow.published)
         .join(ArticleRow, ArticleRow.id == StoryBandRow.article_id)
         .where(
+            # Near-duplicate text within one outlet is its own boilerplate ("Statement by
+            # the Press Secretary on ..."), not the same story: those share a guid or URL.
+            ArticleRow.source_id != source_id,
             StoryBandRow.band.in_(bands),
             StoryBandRow.published >= published - grouping.window,
             StoryBandRow.published <= published + grouping.window,
@@ -101,4 +105,5 @@ def _insert_ignore(session: Session, table: type, values: list[dict[str, object]
         return
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    session.execute(insert(table).values(values).on_conflict_do_nothing())
+    # Parameters as a list (executemany): one compiled statement, whatever the row count.
+    session.execute(insert(table).on_conflict_do_nothing(), values)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from service.domain import Hit
 from service.rules import MatchItem, ThemeMatcher, compile_query, explain
 
@@ -76,3 +78,19 @@ def test_it_reports_hits_in_theme_order_with_spans() -> None:
 
 def test_it_handles_no_themes() -> None:
     assert ThemeMatcher([]).match(MatchItem(title="Japan")) == []
+
+
+def test_it_still_agrees_after_learning_which_clauses_are_rare(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from service.rules import matcher as matcher_module
+
+    monkeypatch.setattr(matcher_module, "_SAMPLE", 1)
+    monkeypatch.setattr(matcher_module, "_RETRIGGER", 16)
+    matcher = build()
+    compiled = {k: compile_query(q, ALIASES) for k, q in QUERIES.items()}
+    rng = random.Random(5)
+    for _ in range(300):
+        item = random_item(rng)
+        expected = [k for k, q in compiled.items() if explain(q, item) is not None]
+        assert [h.theme_id for h in matcher.match(item)] == expected, item

@@ -115,3 +115,23 @@ def test_offsets_point_into_the_original_text_after_nfkc() -> None:
     seq = tokenize(text)
     pieces = [text[a:b] for a, b in zip(seq.starts, seq.ends, strict=True)]
     assert pieces == ["ﬁnal", "ＱＵＡＤ", "ｶﾞ", "ｲ", "ﾄﾞ"]
+
+
+def test_the_modifier_letter_apostrophe_is_an_apostrophe() -> None:
+    assert words("Japanʼs allyʼx") == ["Japan", "ally", "x"]
+
+
+def test_the_fast_path_agrees_with_the_general_tokenizer() -> None:
+    import random
+
+    from service.rules.textmodel import _is_simple, _tokenize_general
+
+    alphabet = "aZsS9 .,'’ʼ‘-–é·ßI\u00a0"
+    rng = random.Random(11)
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+        fast, general = tokenize(text), _tokenize_general(text, False)
+        assert fast.exact == general.exact, text
+        assert (fast.starts, fast.ends) == (general.starts, general.ends), text
+        if _is_simple(text):
+            assert fast.is_cjk is None

@@ -1,0 +1,109 @@
+"""`wirewatch check --diff`: what an edit would change, before it goes live.
+
+Compares the edited file with the config the service is running (recorded in the
+database) and backtests the old and the new rule of every changed theme over the last
+days of stored articles: the stories that would enter and leave.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from service.backtest import BacktestResult, backtest
+from service.config import Config
+from service.reload import rules_of
+from service.rules import Aliases, WRLError, compile_query
+from service.store import Database, configs
+from service.store.migrate import current_revision
+from service.themes import RuleSet
+
+SHOWN = 10
+
+
+@dataclass(frozen=True)
+class ThemeDiff:
+    theme_id: str
+    kind: str  # added | removed | changed
+    entering: list[tuple[int, str]]
+    leaving: list[tuple[int, str]]
+
+
+def _stories(result: BacktestResult) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for m in result.matches:
+        out.setdefault(m.story or -m.article_id, m.title)
+    return out
+
+
+def theme_diffs(
+    config: Config, rules: RuleSet, db: Database, days: int
+) -> tuple[str | None, list[ThemeDiff]]:
+    """(when the running config went live, the diff of every added/changed/removed theme)."""
+    with db.transaction() as session:
+        running = configs.latest(session)
+        if running is None:
+            return None, []
+        old = running.rules
+        changes = configs.theme_changes(old, rules_of(config))
+        old_queries = {t["id"]: t["query"] for t in old.get("themes", [])}
+        new_queries = {t.id: t.query for t in rules.themes.values()}
+        since = datetime.now(UTC) - timedelta(days=days)
+        diffs = []
+        for kind in ("added", "changed", "removed"):
+            for theme_id in changes[kind]:
+                before = _stories_of(
+                    session, old_queries.get(theme_id), old.get("aliases", {}), since, config
+                )
+                after = _stories_of(
+                    session, new_queries.get(theme_id), config.aliases, since, config
+                )
+                entering = [(k, t) for k, t in after.items() if k not in before]
+                leaving = [(k, t) for k, t in before.items() if k not in after]
+                diffs.append(ThemeDiff(theme_id, kind, entering, leaving))
+        return running.applied_at.isoformat(), diffs
+
+
+def _stories_of(
+    session: Session, query: str | None, aliases: Aliases, since: datetime, config: Config
+) -> dict[int, str]:
+    """The stories (id -> headline) a rule matches; none for a rule that no longer compiles
+    (an old rule may use an alias the edit removed)."""
+    if query is None:
+        return {}
+    try:
+        compiled = compile_query(query, aliases)
+    except WRLError:
+        return {}
+    return _stories(backtest(session, compiled, since, config.timezone))
+
+
+def print_diff(config: Config, rules: RuleSet, days: int) -> int:
+    db = Database(config.database)
+    try:
+        if current_revision(db) is None:
+            print("no database yet: nothing is running to compare with")
+            return 0
+        since, diffs = theme_diffs(config, rules, db, days)
+    finally:
+        db.dispose()
+    if since is None:
+        print("no running config recorded yet: start `wirewatch run` once")
+        return 0
+    if not diffs:
+        print(f"no theme changes against the running config (live since {since})")
+        return 0
+    print(f"against the running config (live since {since}), over the last {days} days:")
+    for d in diffs:
+        print(f"\n{d.theme_id} ({d.kind}): +{len(d.entering)} stories, −{len(d.leaving)} stories")
+        for _, title in d.entering[:SHOWN]:
+            print(f"  + {title}")
+        if len(d.entering) > SHOWN:
+            print(f"  + … and {len(d.entering) - SHOWN} more")
+        for _, title in d.leaving[:SHOWN]:
+            print(f"  − {title}")
+        if len(d.leaving) > SHOWN:
+            print(f"  − … and {len(d.leaving) - SHOWN} more")
+    return 0
