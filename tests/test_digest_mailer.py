@@ -13,36 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
 
 from service.digest import MailError, SmtpSettings, build_message, send_message, write_to_outbox
 from service.digest.sample import sample_digest
+from tests.smtpserver import HOST, Inbox, free_port, run_server
 
-HOST = "127.0.0.1"
 USER, PASSWORD = "desk", "s3cret-pw"
 NOW = datetime(2026, 11, 27, 22, 30, tzinfo=UTC)
-
-
-class Inbox:
-    """An aiosmtpd handler that records what it accepts; `refuse` maps addresses to RCPT replies."""
-
-    def __init__(self, refuse: dict[str, str] | None = None) -> None:
-        self.refuse = refuse or {}
-        self.received: list[tuple[Envelope, bool, bool]] = []  # envelope, over TLS, logged in
-
-    async def handle_RCPT(
-        self, server: Any, session: Session, envelope: Envelope, address: str, options: list[str]
-    ) -> str:
-        if address in self.refuse:
-            return self.refuse[address]
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server: Any, session: Session, envelope: Envelope) -> str:
-        over_tls = server.transport.get_extra_info("ssl_object") is not None
-        self.received.append((envelope, over_tls, bool(session.authenticated)))
-        return "250 Message accepted for delivery"
 
 
 def authenticator(
@@ -53,12 +31,6 @@ def authenticator(
     )
     # handled=False: aiosmtpd then sends the standard 535 reply itself.
     return AuthResult(success=ok, handled=False)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -82,16 +54,6 @@ def server_context(cert: tuple[Path, Path]) -> ssl.SSLContext:
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(*cert)
     return context
-
-
-def run_server(handler: Inbox, **smtp_params: Any) -> Iterator[int]:
-    port = free_port()
-    controller = Controller(handler, hostname=HOST, port=port, **smtp_params)
-    controller.start()
-    try:
-        yield port
-    finally:
-        controller.stop()
 
 
 @pytest.fixture

@@ -48,9 +48,8 @@ class AtomIndex:
             prefix = atom.prefix[:_PREFIX] if len(atom.prefix) >= _PREFIX else ""
             table[prefix].append((aid, atom.glob()))
         else:
-            {"exact": self.exact, "acc": self.acc, "bare": self.bare}[atom.kind][atom.key].append(
-                aid
-            )
+            table_of = {"exact": self.exact, "acc": self.acc, "bare": self.bare}
+            table_of[atom.kind][atom.key].append(aid)
 
     def scan(self, fields: Sequence[TokenSeq]) -> Starts:
         found: Starts = {}

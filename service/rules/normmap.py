@@ -11,34 +11,33 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import partial
 
 Offsets = list[int] | None
 
 
-def _second_composers() -> set[int]:
-    """Starters that canonically compose with the character before them (e.g. U+0B3E)."""
-    out = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))  # Hangul V and T jamo
-    for cp in range(0x10000):
-        parts = unicodedata.decomposition(chr(cp)).split()
-        if len(parts) == 2 and not parts[0].startswith("<"):
-            out.add(int(parts[1], 16))
-    return out
-
-
 def _unstable_bmp() -> re.Pattern[str]:
-    seconds = _second_composers()
+    """A regex for BMP characters that NFKC may change or compose with what precedes."""
+    chars = [chr(cp) for cp in range(0x10000)]
+    decompositions = list(map(unicodedata.decomposition, chars))
+    # starters that canonically compose with the character before them (e.g. U+0B3E)
+    seconds = {
+        int(parts[1], 16)
+        for parts in (d.split() for d in decompositions if d and not d.startswith("<"))
+        if len(parts) == 2
+    }
+    seconds |= set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))  # Hangul V, T jamo
+    nfkc = map(partial(unicodedata.normalize, "NFKC"), chars)
+    combining = map(unicodedata.combining, chars)
     ranges: list[tuple[int, int]] = []
-    for cp in range(0x10000):
-        ch = chr(cp)
-        unstable = (
-            cp in seconds
-            or unicodedata.combining(ch) != 0
-            or unicodedata.decomposition(ch) != ""
-            or unicodedata.normalize("NFKC", ch) != ch
-        )
-        if unstable and ranges and ranges[-1][1] == cp - 1:
+    for cp, (ch, dec, norm, ccc) in enumerate(
+        zip(chars, decompositions, nfkc, combining, strict=True)
+    ):
+        if not (cp in seconds or ccc or dec or norm != ch):
+            continue
+        if ranges and ranges[-1][1] == cp - 1:
             ranges[-1] = (ranges[-1][0], cp)
-        elif unstable:
+        else:
             ranges.append((cp, cp))
     body = "".join(f"\\u{lo:04x}-\\u{hi:04x}" for lo, hi in ranges)
     return re.compile(f"[{body}]+")

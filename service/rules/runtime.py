@@ -72,10 +72,12 @@ class RSeq:
         return hit
 
     def nonempty(self, st: State, f: int) -> bool:
-        if len(self.atoms) == 1:  # the common case needs no span set
-            per_field = st.starts.get(self.atoms[0])
-            return per_field is not None and bool(per_field[f])
-        return bool(self.spans(st, f))
+        starts = st.starts
+        for atom in self.atoms:  # usually an atom is missing: no span set needed
+            per_field = starts.get(atom)
+            if per_field is None or not per_field[f]:
+                return False
+        return len(self.atoms) == 1 or bool(self.spans(st, f))
 
     def _spans(self, st: State, f: int) -> frozenset[SpanT] | set[SpanT]:
         found = []
@@ -181,11 +183,27 @@ class RNear:
         key = self.slot * 2 + f
         hit = st.memo.get(key)
         if hit is None:
-            hit = st.memo[key] = {r for r, _, _ in self._pairs(st, f)}
+            hit = st.memo[key] = self._spans(st, f)
         return hit
 
     def nonempty(self, st: State, f: int) -> bool:
         return bool(self.spans(st, f))
+
+    def _spans(self, st: State, f: int) -> frozenset[SpanT] | set[SpanT]:
+        # The same pairing as _pairs, without a generator: this runs for every candidate.
+        if not (self.left.nonempty(st, f) and self.right.nonempty(st, f)):
+            return _EMPTY
+        n, forward = self.n, self.forward
+        rights = self.right.spans(st, f)
+        out: set[SpanT] = set()
+        for ls, le in self.left.spans(st, f):
+            for rs, re in rights:
+                if rs > le:
+                    if rs - le - 1 <= n:
+                        out.add((ls, re if re > le else le))
+                elif ls > re and not forward and ls - re - 1 <= n:
+                    out.add((rs, le if le > re else re))
+        return out
 
     def _pairs(self, st: State, f: int) -> Iterable[tuple[SpanT, SpanT, SpanT]]:
         lefts = self.left.spans(st, f)

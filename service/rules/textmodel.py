@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
 from .normmap import nfkc_with_map
 from .scripts import CJK_RANGES, INTERPUNCTS
@@ -25,17 +26,19 @@ def _class(ranges: list[tuple[int, int]]) -> str:
 
 
 def _marks() -> list[tuple[int, int]]:
-    """Ranges of combining marks (category M) that are not CJK."""
+    """Ranges of combining marks (category M) that are not CJK (planes 0-1, and E01xx)."""
     from .scripts import is_cjk
 
+    points = [*range(0x20000), *range(0xE0100, 0xE01F0)]
+    categories = map(unicodedata.category, map(chr, points))  # map: fast at import
     out: list[tuple[int, int]] = []
-    for cp in [*range(0x20000), *range(0xE0100, 0xE01F0)]:
-        ch = chr(cp)
-        if unicodedata.category(ch)[0] == "M" and not is_cjk(ch):
-            if out and out[-1][1] == cp - 1:
-                out[-1] = (out[-1][0], cp)
-            else:
-                out.append((cp, cp))
+    for cp, category in zip(points, categories, strict=True):
+        if category[0] != "M" or is_cjk(chr(cp)):
+            continue
+        if out and out[-1][1] == cp - 1:
+            out[-1] = (out[-1][0], cp)
+        else:
+            out.append((cp, cp))
     return out
 
 
@@ -43,6 +46,12 @@ def _bmp(ranges: list[tuple[int, int]] | tuple[tuple[int, int], ...]) -> list[tu
     # Python's regex engine tests BMP-only classes with a bitmap but scans astral
     # ranges one by one, so the common (BMP-only) text gets its own patterns.
     return [(lo, min(hi, 0xFFFF)) for lo, hi in ranges if lo <= 0xFFFF]
+
+
+@cache
+def _astral_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Token and mark patterns that also cover astral characters (rare: built on demand)."""
+    return _token_re(_class(list(CJK_RANGES))), re.compile(f"[{_class(_MARKS)}]")
 
 
 def _token_re(cjk: str) -> re.Pattern[str]:
@@ -56,9 +65,7 @@ def _token_re(cjk: str) -> re.Pattern[str]:
 
 _MARKS = _marks()
 _TOKEN_BMP = _token_re(_class(_bmp(CJK_RANGES)))
-_TOKEN_ALL = _token_re(_class(list(CJK_RANGES)))
 _MARK_BMP = re.compile(f"[{_class(_bmp(_MARKS))}]")
-_MARK_ALL = re.compile(f"[{_class(_MARKS)}]")
 _COMPLEX_BMP = re.compile(f"[{_class(_bmp(CJK_RANGES))}{_class(_bmp(_MARKS))}]")
 _W = "[^\\W_\u02bc]"
 _FAST = re.compile(rf"({_W}+(?:\.{_W}+)*)(?:[{_APOS}][sS](?!{_W}))*")
@@ -137,14 +144,15 @@ def _is_simple(text: str) -> bool:
 def _tokenize_general(text: str, wildcards: bool) -> TokenSeq:
     norm, starts, ends = nfkc_with_map(text)
     astral = ASTRAL.search(norm) is not None
+    token_re, mark_re = _astral_patterns() if astral else (_TOKEN_BMP, _MARK_BMP)
     # Classify on a copy in which non-CJK marks (and query wildcards) read as letters.
-    classes = (_MARK_ALL if astral else _MARK_BMP).sub("a", norm)
+    classes = mark_re.sub("a", norm)
     if wildcards:
         classes = _WILDCARD_RE.sub("a", classes)
     seq = TokenSeq(text)
     seq.is_cjk = []
     seq._starts, seq._ends = [], []
-    for m in (_TOKEN_ALL if astral else _TOKEN_BMP).finditer(classes):
+    for m in token_re.finditer(classes):
         kind, a, b = m.lastgroup, m.start(), m.end()
         if kind == "w":
             _add(seq, norm[a:b], a, b, False, starts, ends)

@@ -52,3 +52,10 @@ def test_a_possessive_is_inside_the_phrase_span() -> None:
 
 def test_no_match_gives_none() -> None:
     assert explain_text("Korea", title="Japan") is None
+
+
+def test_astral_characters_keep_their_offsets() -> None:
+    summary = "𝐐𝐮𝐚𝐝 talks on 𠀋𠀋 issues"
+    found = explain_text("{Quad} AND 𠀋𠀋", summary=summary)
+    assert found is not None
+    assert [(s.start, s.end, s.text) for s in found] == [(0, 4, "𝐐𝐮𝐚𝐝"), (14, 16, "𠀋𠀋")]
