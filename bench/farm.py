@@ -9,7 +9,8 @@ In-process (tests):            with FeedFarm(sources=10) as farm: farm.urls ...
 As a process (benchmarks):     python bench/farm.py --sources 3000 --hosts 32
   prints one JSON line {"control": URL, "port": P} when ready; drive it with FarmClient.
 Control API (on the first host): GET /_farm/urls, GET /_farm/stats, POST /_farm/change
-{"fraction": 0.05}, POST /_farm/churn, POST /_farm/delay {"delay": 0.1, "jitter": 0.5},
+{"fraction": 0.05}, POST /_farm/churn {"count": 200},
+POST /_farm/delay {"delay": 0.1, "jitter": 0.5},
 POST /_farm/publish {"source": 3} -> {"guid": ..., "published_at": unix time}.
 """
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import random
 import socket
@@ -54,11 +56,12 @@ class FeedFarm:
         match_rate: float = 0.03,
         seed: int = 1,
         port: int = 0,
+        initial_items: int | None = None,
     ) -> None:
         self.hosts = max(1, min(hosts, sources, MAX_HOSTS))
         self.delay, self.jitter = delay, jitter
         self.rng = random.Random(seed)
-        self.feeds = [FeedState(i, items, match_rate, seed) for i in range(sources)]
+        self.feeds = [FeedState(i, items, match_rate, seed, initial_items) for i in range(sources)]
         self.port = port
         self.published: dict[str, Publication] = {}
         self.counts = {"requests": 0, "200": 0, "304": 0, "gzip": 0}
@@ -86,11 +89,13 @@ class FeedFarm:
             feed.add_items(self.rng.randint(1, 3))
         return count
 
-    def churn(self) -> int:
-        """Replace every item of every source (each source changed, 30 new items each)."""
-        for feed in self.feeds:
-            feed.add_items(len(feed.items))
-        return len(self.feeds)
+    def churn(self, count: int | None = None) -> int:
+        """Replace every item of the first `count` sources (default all): each gets a full
+        feed (30) of new items."""
+        changed = self.feeds[:count] if count is not None else self.feeds
+        for feed in changed:
+            feed.add_items(feed.capacity)
+        return len(changed)
 
     def publish(self, source: int, on_theme: bool = True) -> Publication:
         """One new (by default on-theme) item at the top of `source`, timed now."""
@@ -101,7 +106,7 @@ class FeedFarm:
     def stats(self) -> dict[str, Any]:
         return {**self.counts, "sources": len(self.feeds), "hosts": self.hosts}
 
-    # ---- HTTP -------------------------------------------------------------------------------------
+    # ---- HTTP ---------------------------------------------------------------------------------
 
     async def _feed(self, request: web.Request) -> web.StreamResponse:
         self.counts["requests"] += 1
@@ -136,7 +141,8 @@ class FeedFarm:
         if action == "change":
             return web.json_response({"changed": self.change(float(args["fraction"]))})
         if action == "churn":
-            return web.json_response({"changed": self.churn()})
+            count = args.get("count")
+            return web.json_response({"changed": self.churn(None if count is None else int(count))})
         if action == "delay":
             self.delay = float(args.get("delay", self.delay))
             self.jitter = float(args.get("jitter", self.jitter))
@@ -176,7 +182,7 @@ class FeedFarm:
             await self._runner.cleanup()
             self._runner = None
 
-    # ---- background thread ------------------------------------------------------------------------
+    # ---- background thread --------------------------------------------------------------------
 
     def start(self) -> FeedFarm:
         self._loop = asyncio.new_event_loop()
@@ -218,6 +224,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--delay", type=float, default=0.1, help="mean response delay, seconds")
     p.add_argument("--jitter", type=float, default=0.5, help="delay spread, fraction of delay")
     p.add_argument("--items", type=int, default=30)
+    p.add_argument("--initial-items", type=int, help="items at start (default --items)")
     p.add_argument("--match-rate", type=float, default=0.03)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--port", type=int, default=0)
@@ -226,9 +233,16 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 async def _main(args: argparse.Namespace) -> None:
     farm = FeedFarm(
-        args.sources, args.hosts, args.delay, args.jitter, args.items, args.match_rate, args.seed
+        args.sources,
+        args.hosts,
+        args.delay,
+        args.jitter,
+        args.items,
+        args.match_rate,
+        args.seed,
+        args.port,
+        args.initial_items,
     )
-    farm.port = args.port
     await farm.serve()
     print(json.dumps({"control": farm.control_url, "port": farm.port}), flush=True)
     try:
@@ -238,7 +252,5 @@ async def _main(args: argparse.Namespace) -> None:
 
 
 if __name__ == "__main__":
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_main(parse_args()))
-    except KeyboardInterrupt:
-        pass

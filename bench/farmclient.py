@@ -15,10 +15,18 @@ FARM = Path(__file__).resolve().parent / "farm.py"
 
 class FarmProcess:
     def __init__(
-        self, sources: int, hosts: int = 32, delay: float = 0.0, seed: int = 1, jitter: float = 0.5
+        self,
+        sources: int,
+        hosts: int = 32,
+        delay: float = 0.0,
+        seed: int = 1,
+        jitter: float = 0.5,
+        initial_items: int | None = None,
     ) -> None:
         argv = [sys.executable, str(FARM), "--sources", str(sources), "--hosts", str(hosts)]
         argv += ["--delay", str(delay), "--jitter", str(jitter), "--seed", str(seed)]
+        if initial_items is not None:
+            argv += ["--initial-items", str(initial_items)]
         self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
         assert self.proc.stdout is not None
         line = self.proc.stdout.readline()
@@ -47,8 +55,8 @@ class FarmProcess:
     def change(self, fraction: float) -> int:
         return int(self.control("change", {"fraction": fraction})["changed"])
 
-    def churn(self) -> int:
-        return int(self.control("churn", {})["changed"])
+    def churn(self, count: int | None = None) -> int:
+        return int(self.control("churn", {} if count is None else {"count": count})["changed"])
 
     def publish(self, source: int) -> dict[str, Any]:
         return dict(self.control("publish", {"source": source}))

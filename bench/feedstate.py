@@ -45,7 +45,9 @@ class Publication:
 
 
 class FeedState:
-    def __init__(self, index: int, items: int, match_rate: float, seed: int) -> None:
+    def __init__(
+        self, index: int, items: int, match_rate: float, seed: int, initial: int | None = None
+    ) -> None:
         self.index = index
         self.outlet = f"outlet{index:05d}"
         self.match_rate = match_rate
@@ -55,7 +57,8 @@ class FeedState:
         self.items: deque[Item] = deque(maxlen=items)
         now = time.time()
         # Oldest first, about 20 minutes apart, ending a little before now.
-        for age in range(items, 0, -1):
+        # A feed may start short ("young") and fill up to `items` as news arrives.
+        for age in range(items if initial is None else min(initial, items), 0, -1):
             self.items.appendleft(self._item(now - age * 1200 * self.rng.uniform(0.5, 1.5)))
         self._touch(now)
 
@@ -80,6 +83,10 @@ class FeedState:
     @property
     def last_modified(self) -> str:
         return self.updated
+
+    @property
+    def capacity(self) -> int:
+        return self.items.maxlen or len(self.items)
 
     def add_items(self, count: int) -> None:
         now = time.time()

@@ -67,8 +67,10 @@ ROLES = [
     "a senior analyst", "the company's chief executive", "a lawmaker from the opposition",
     "a researcher at a Seoul think tank", "a union representative", "a regional governor",
 ]  # fmt: skip
-WHEN = ["on Monday", "on Tuesday", "on Wednesday", "on Thursday", "on Friday", "at the weekend",
-        "late on Sunday", "earlier this week", "in a statement", "at a news conference"]  # fmt: skip
+WHEN = [
+    "on Monday", "on Tuesday", "on Wednesday", "on Thursday", "on Friday", "at the weekend",
+    "late on Sunday", "earlier this week", "in a statement", "at a news conference",
+]  # fmt: skip
 SENTENCES = [
     "{person}, {role}, said {when} that {topic} could rise by {pct} per cent by {year}.",
     "About {count} people were affected, according to figures released {when} in {city}.",

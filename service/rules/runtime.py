@@ -125,10 +125,11 @@ class RAny:
         hit = st.memo.get(key)
         if hit is None:
             out: set[SpanT] = set()
+            starts = st.starts
             for atom, width in zip(self.atoms, self.widths, strict=True):
-                per_field = st.starts.get(atom)
-                if per_field is not None:
-                    out.update((p, p + width - 1) for p in per_field[f])
+                per_field = starts.get(atom)
+                if per_field is not None and per_field[f]:
+                    out.update([(p, p + width - 1) for p in per_field[f]])
             hit = st.memo[key] = out
         return hit
 

@@ -195,3 +195,7 @@ def test_a_clean_query_has_no_warnings_and_keeps_its_source() -> None:
 
 def test_curly_quotes_are_phrase_quotes() -> None:
     compile_query("\u201cSouth Korea\u201d AND Japan")
+
+
+def test_e2_names_the_near_operator_as_written() -> None:
+    assert "(Japan OR Tokyo) NEAR/5f" in error("Japan OR Tokyo NEAR/5f Seoul").message
