@@ -8,6 +8,7 @@ import sys
 
 from service.app import App, open_app
 from service.pipeline import PollOutcome
+from service.progress import Progress
 from service.runtime import Runtime
 
 DELIVERY_ROUNDS = 20  # bounded: what is still failing waits in the outbox for `run`
@@ -19,7 +20,13 @@ async def poll_once(
     own = runtime is None
     runtime = runtime or Runtime(app)
     try:
-        outcomes = await runtime.poller.poll_due_once(name=name, force=True)
+        states = await runtime.poller.claim(limit=100_000, name=name, force=True)
+        bar = Progress(len(states) if len(states) > 1 else 0, "polling")
+        outcomes = []
+        for done in asyncio.as_completed([runtime.poller.poll_source(s) for s in states]):
+            outcomes.append(await done)
+            bar.advance()
+        bar.close()
         for _ in range(DELIVERY_ROUNDS):
             if await runtime.deliverer.deliver_pending_once() == 0:
                 break

@@ -7,15 +7,18 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from service.app import open_app
-from service.store.models import SourceRow
+from service.store import configs
+from service.store.models import DeliveryRow, SourceRow
 from service.store.sources import article_counts
 
 
 def iso(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat().replace("+00:00", "Z")
+    if value is None:
+        return None
+    return value.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def source_report(row: SourceRow, items: int) -> dict[str, Any]:
@@ -51,13 +54,43 @@ def run(args: argparse.Namespace) -> int:
     app = open_app(args.config)
     try:
         report = collect(app)
+        if args.json:
+            print(json.dumps(report, indent=2, ensure_ascii=False))
+        else:
+            print("\n".join([_table(report), *status_lines(app)]))
     finally:
         app.close()
-    if args.json:
-        print(json.dumps(report, indent=2, ensure_ascii=False))
-        return 0
-    print(_table(report))
     return 0
+
+
+def status_lines(app: Any) -> list[str]:
+    """The live config, a rejected edit, and deliveries that failed for good."""
+    lines = []
+    with app.db.transaction() as session:
+        live = configs.latest(session)
+        rejected = configs.latest(session, "rejected")
+        failed = session.execute(
+            select(DeliveryRow.kind, DeliveryRow.channel, DeliveryRow.last_error)
+            .where(DeliveryRow.status == "failed")
+            .order_by(DeliveryRow.id.desc())
+            .limit(5)
+        ).all()
+        waiting = session.scalar(
+            select(func.count()).where(DeliveryRow.status.in_(["pending", "sending"]))
+        )
+    if live is not None:
+        lines.append(f"\nconfig: {live.path} live since {iso(live.applied_at)}")
+    if rejected is not None and (live is None or rejected.applied_at > live.applied_at):
+        lines.append(
+            f"config: an edit was rejected at {iso(rejected.applied_at)}; "
+            "the service kept the previous config:"
+        )
+        lines += ["  " + line for line in (rejected.error or "").splitlines()]
+    if waiting:
+        lines.append(f"deliveries: {waiting} waiting (Slack/SMTP down or rate limited?)")
+    for kind, channel, error in failed:
+        lines.append(f"delivery failed for good: {kind} to {channel}: {error}")
+    return lines
 
 
 def _table(report: list[dict[str, Any]]) -> str:
