@@ -21,6 +21,7 @@ from service.store import Database, outbox
 from service.store.models import DeliveryRow
 
 MAX_BACKOFF = timedelta(minutes=10)
+MAX_RETRY_AFTER = timedelta(hours=1)
 THROTTLE_WINDOW = timedelta(hours=1)
 SUMMARY_HEADLINES = 10
 
@@ -43,10 +44,11 @@ class Pending:
 
 
 def backoff(attempts: int, retry_after: float | None) -> timedelta:
-    wait = min(timedelta(seconds=5 * 2 ** min(attempts, 12)), MAX_BACKOFF)
+    """Slack's Retry-After when it gave one (it knows when it will take more), else
+    exponential from 5 s, capped at 10 min."""
     if retry_after:
-        wait = max(wait, timedelta(seconds=retry_after))
-    return wait
+        return min(timedelta(seconds=retry_after), MAX_RETRY_AFTER)
+    return min(timedelta(seconds=5 * 2 ** min(attempts, 12)), MAX_BACKOFF)
 
 
 class ChannelPacer:

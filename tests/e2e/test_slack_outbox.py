@@ -1,0 +1,113 @@
+"""The outbox against Slack misbehaving: 429 storms, revoked tokens, throttling."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from service.app import App, open_app
+from service.clock import FakeClock
+from service.runtime import Runtime
+from service.store.models import DeliveryRow
+from tests.e2e.support import Item, rss, write_config
+from tests.feedserver import FeedServer
+from tests.slackserver import SlackServer
+
+HEADLINES = [
+    "Quad ministers pledge maritime surveillance network for Indian Ocean",
+    "Vaccine factory in Hyderabad gets Quad funding boost",
+    "Undersea cables: Quad unveils repair ship programme",
+    "Australia hosts Quad talks on rare earth stockpiles",
+    "Typhoon response drills bring Quad navies to Okinawa",
+    "Quad satellites to share space debris tracking data",
+]
+
+
+@pytest.fixture
+def slack() -> SlackServer:
+    with SlackServer() as s:
+        yield s
+
+
+def setup(tmp_path: Path, slack: SlackServer, max_per_hour: int = 30) -> tuple[App, FakeClock]:
+    items = [Item(t, f"https://example.com/{n}") for n, t in enumerate(HEADLINES)]
+    clock = FakeClock(datetime(2026, 11, 28, 0, 0, tzinfo=UTC))
+    with FeedServer() as feeds:
+        feeds.route("/f", body=rss(items))
+        config = write_config(
+            tmp_path, f"sqlite:///{tmp_path / 'w.db'}", [("Feed", feeds.url("/f"))],
+            slack_api=slack.api_url,
+        )  # fmt: skip
+        text = config.read_text().replace("slack:\n", f"slack:\n  max_per_hour: {max_per_hour}\n")
+        config.write_text(text)
+        app = open_app(str(config), clock=clock)
+
+        async def poll() -> None:
+            runtime = Runtime(app, pace=0)
+            try:
+                await runtime.poller.poll_due_once(force=True)
+            finally:
+                await runtime.aclose()
+
+        asyncio.run(poll())
+    return app, clock
+
+
+def deliver(app: App, clock: FakeClock, rounds: int, step: timedelta) -> int:
+    async def run() -> int:
+        runtime = Runtime(app, pace=0)
+        total = 0
+        try:
+            for _ in range(rounds):
+                total += await runtime.deliverer.deliver_pending_once()
+                clock.advance(step)
+        finally:
+            await runtime.aclose()
+        return total
+
+    return asyncio.run(run())
+
+
+def test_a_429_storm_is_absorbed_with_no_loss_and_no_duplicate(
+    tmp_path: Path, slack: SlackServer
+) -> None:
+    app, clock = setup(tmp_path, slack)
+    slack.rate_limit_next(20, retry_after=30)
+    delivered = deliver(app, clock, rounds=30, step=timedelta(seconds=31))
+    app.close()
+    assert delivered == len(HEADLINES)
+    texts = [m.text for m in slack.messages]
+    assert len(texts) == len(set(texts)) == len(HEADLINES)
+
+
+def test_a_revoked_token_fails_permanently_with_a_readable_status_and_no_retry_loop(
+    tmp_path: Path, slack: SlackServer
+) -> None:
+    app, clock = setup(tmp_path, slack)
+    slack.revoke_token()
+    assert deliver(app, clock, rounds=5, step=timedelta(minutes=30)) == 0
+    calls = len(slack.calls)
+    assert deliver(app, clock, rounds=5, step=timedelta(hours=1)) == 0
+    assert len(slack.calls) == calls  # nothing retried
+    with app.db.transaction() as session:
+        rows = list(session.scalars(select(DeliveryRow)))
+    app.close()
+    assert {r.status for r in rows} == {"failed"}
+    assert all("token_revoked" in (r.last_error or "") for r in rows)
+
+
+def test_alerts_over_max_per_hour_are_held_and_sent_as_one_summary(
+    tmp_path: Path, slack: SlackServer
+) -> None:
+    app, clock = setup(tmp_path, slack, max_per_hour=2)
+    deliver(app, clock, rounds=3, step=timedelta(minutes=1))
+    assert len(slack.messages) == 2
+    deliver(app, clock, rounds=3, step=timedelta(minutes=30))
+    app.close()
+    assert len(slack.messages) == 3
+    summary = slack.messages[-1].text
+    assert "4 more stories" in summary and "Quad" in summary
