@@ -17,6 +17,7 @@ import resource
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -52,11 +53,22 @@ async def poll(runtime: Runtime) -> dict[str, Any]:
     }
 
 
+async def _inline(func: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+    return func(*args, **kwargs)
+
+
 async def profiled(runtime: Runtime, out: str) -> dict[str, Any]:
+    """One poll under pyinstrument. pyinstrument samples one thread, so the pipeline's
+    asyncio.to_thread() work runs inline on the loop thread while profiling."""
     from pyinstrument import Profiler
 
-    with Profiler(async_mode="enabled") as profiler:
-        result = await poll(runtime)
+    threaded = asyncio.to_thread
+    asyncio.to_thread = _inline  # type: ignore[assignment]
+    try:
+        with Profiler(async_mode="enabled") as profiler:
+            result = await poll(runtime)
+    finally:
+        asyncio.to_thread = threaded
     Path(out).write_text(profiler.output_html())
     Path(out).with_suffix(".txt").write_text(profiler.output_text(unicode=False, show_all=False))
     return result

@@ -61,60 +61,45 @@ def claim(session: Session, worker: str, now: datetime, limit: int = 50) -> list
     return [r for r in rows if r.claimed_by == worker and r.status == "sending"]
 
 
-def mark_sent(
-    session: Session, delivery_id: int, now: datetime, channel: str | None, ts: str | None
-) -> None:
+def _release(session: Session, delivery_id: int, attempt: bool, **values: Any) -> None:
+    """Finish a claim: the row leaves "sending" with the given values."""
+    if attempt:
+        values["attempts"] = DeliveryRow.attempts + 1
     session.execute(
         update(DeliveryRow)
         .where(DeliveryRow.id == delivery_id)
-        .values(
-            status="sent",
-            sent_at=now,
-            sent_channel=channel,
-            sent_ts=ts,
-            last_error=None,
-            claimed_by=None,
-            claimed_until=None,
-            attempts=DeliveryRow.attempts + 1,
-        )
+        .values(claimed_by=None, claimed_until=None, **values)
     )
+
+
+def mark_sent(
+    session: Session, delivery_id: int, now: datetime, channel: str | None, ts: str | None
+) -> None:
+    _release(
+        session, delivery_id, True,
+        status="sent", sent_at=now, sent_channel=channel, sent_ts=ts, last_error=None,
+    )  # fmt: skip
 
 
 def mark_retry(
     session: Session, delivery_id: int, when: datetime, error: str, count_attempt: bool = True
 ) -> None:
-    values: dict[str, Any] = {
-        "status": "pending",
-        "next_attempt_at": when,
-        "last_error": error,
-        "claimed_by": None,
-        "claimed_until": None,
-    }
-    if count_attempt:
-        values["attempts"] = DeliveryRow.attempts + 1
-    session.execute(update(DeliveryRow).where(DeliveryRow.id == delivery_id).values(**values))
+    _release(
+        session,
+        delivery_id,
+        count_attempt,
+        status="pending",
+        next_attempt_at=when,
+        last_error=error,
+    )
 
 
 def mark_failed(session: Session, delivery_id: int, error: str) -> None:
-    session.execute(
-        update(DeliveryRow)
-        .where(DeliveryRow.id == delivery_id)
-        .values(
-            status="failed",
-            last_error=error,
-            claimed_by=None,
-            claimed_until=None,
-            attempts=DeliveryRow.attempts + 1,
-        )
-    )
+    _release(session, delivery_id, True, status="failed", last_error=error)
 
 
 def mark_held(session: Session, delivery_id: int, until: datetime) -> None:
-    session.execute(
-        update(DeliveryRow)
-        .where(DeliveryRow.id == delivery_id)
-        .values(status="held", next_attempt_at=until, claimed_by=None, claimed_until=None)
-    )
+    _release(session, delivery_id, False, status="held", next_attempt_at=until)
 
 
 def defer_channel(session: Session, channel: str, until: datetime, after_id: int) -> None:

@@ -20,17 +20,11 @@ OTHER_ITEM = Item(
 )
 
 
-@pytest.fixture
-def server() -> FeedServer:
-    with FeedServer() as s:
-        yield s
-
-
 def test_a_poll_alerts_a_matching_story_once_and_a_second_poll_stays_quiet(
-    server: FeedServer, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    feeds: FeedServer, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    server.route("/kyodo.xml", body=rss([QUAD_ITEM, OTHER_ITEM]), etag='"v1"')
-    config = write_config(tmp_path, db_url, [("Kyodo News", server.url("/kyodo.xml"))])
+    feeds.route("/kyodo.xml", body=rss([QUAD_ITEM, OTHER_ITEM]), etag='"v1"')
+    config = write_config(tmp_path, db_url, [("Kyodo News", feeds.url("/kyodo.xml"))])
 
     code, out, _ = cli(capsys, "-c", str(config), "poll")
     assert code == 0
@@ -42,17 +36,17 @@ def test_a_poll_alerts_a_matching_story_once_and_a_second_poll_stays_quiet(
     assert code == 0
     assert "Canada proposes" not in out
     assert "not_modified" in out
-    assert server.requests_to("/kyodo.xml")[-1].headers.get("if-none-match") == '"v1"'
+    assert feeds.requests_to("/kyodo.xml")[-1].headers.get("if-none-match") == '"v1"'
 
 
 def test_a_changed_body_with_the_same_items_never_realerts_after_a_restart(
-    server: FeedServer, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    feeds: FeedServer, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    server.route("/kyodo.xml", body=rss([QUAD_ITEM]))
-    config = write_config(tmp_path, db_url, [("Kyodo News", server.url("/kyodo.xml"))])
+    feeds.route("/kyodo.xml", body=rss([QUAD_ITEM]))
+    config = write_config(tmp_path, db_url, [("Kyodo News", feeds.url("/kyodo.xml"))])
     assert "Canada proposes" in cli(capsys, "-c", str(config), "poll")[1]
     edited = Item(QUAD_ITEM.title + " (update)", QUAD_ITEM.link, QUAD_ITEM.summary)
-    server.route("/kyodo.xml", body=rss([edited, OTHER_ITEM]))
+    feeds.route("/kyodo.xml", body=rss([edited, OTHER_ITEM]))
     code, out, _ = cli(capsys, "-c", str(config), "poll")
     assert code == 0
     assert "(update)" not in out.split("SOURCE")[0]
@@ -61,24 +55,24 @@ def test_a_changed_body_with_the_same_items_never_realerts_after_a_restart(
 
 
 def test_a_broken_feed_fails_only_its_own_source_with_a_readable_status(
-    server: FeedServer, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    feeds: FeedServer, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    server.route("/good.xml", body=rss([QUAD_ITEM]))
-    server.route(
+    feeds.route("/good.xml", body=rss([QUAD_ITEM]))
+    feeds.route(
         "/html",
         body=b"<!DOCTYPE html><html><body>Subscribe!</body></html>",
         headers={"Content-Type": "text/html"},
     )
-    server.route("/gone", status=410)
-    server.route("/down", status=503, headers={"Retry-After": "120"})
+    feeds.route("/gone", status=410)
+    feeds.route("/down", status=503, headers={"Retry-After": "120"})
     config = write_config(
         tmp_path,
         db_url,
         [
-            ("Good", server.url("/good.xml")),
-            ("Html", server.url("/html")),
-            ("Gone", server.url("/gone")),
-            ("Down", server.url("/down")),
+            ("Good", feeds.url("/good.xml")),
+            ("Html", feeds.url("/html")),
+            ("Gone", feeds.url("/gone")),
+            ("Down", feeds.url("/down")),
         ],
     )
     code, out, _ = cli(capsys, "-c", str(config), "poll")
@@ -104,15 +98,15 @@ def test_a_broken_feed_fails_only_its_own_source_with_a_readable_status(
 
 
 def test_a_permanent_redirect_moves_the_stored_url_and_a_temporary_one_does_not(
-    server: FeedServer, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    feeds: FeedServer, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    server.route("/new.xml", body=rss([OTHER_ITEM]))
-    server.redirect("/moved", server.url("/new.xml"), status=301)
-    server.redirect("/detour", server.url("/new.xml"), status=302)
+    feeds.route("/new.xml", body=rss([OTHER_ITEM]))
+    feeds.redirect("/moved", feeds.url("/new.xml"), status=301)
+    feeds.redirect("/detour", feeds.url("/new.xml"), status=302)
     config = write_config(
-        tmp_path, db_url, [("Moved", server.url("/moved")), ("Detour", server.url("/detour"))]
+        tmp_path, db_url, [("Moved", feeds.url("/moved")), ("Detour", feeds.url("/detour"))]
     )
     assert cli(capsys, "-c", str(config), "poll")[0] == 0
     report = sources_json(capsys, config)
-    assert report["Moved"]["url"] == server.url("/new.xml")
-    assert report["Detour"]["url"] == server.url("/detour")
+    assert report["Moved"]["url"] == feeds.url("/new.xml")
+    assert report["Detour"]["url"] == feeds.url("/detour")

@@ -47,18 +47,6 @@ REPORTS = [
 ]
 
 
-@pytest.fixture
-def feeds() -> FeedServer:
-    with FeedServer() as s:
-        yield s
-
-
-@pytest.fixture
-def slack() -> SlackServer:
-    with SlackServer() as s:
-        yield s
-
-
 def test_the_same_story_from_five_outlets_alerts_once_and_threads_four_followups(
     feeds: FeedServer,
     slack: SlackServer,

@@ -6,7 +6,6 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
 from service.app import App, open_app
@@ -25,12 +24,6 @@ HEADLINES = [
     "Typhoon response drills bring Quad navies to Okinawa",
     "Quad satellites to share space debris tracking data",
 ]
-
-
-@pytest.fixture
-def slack() -> SlackServer:
-    with SlackServer() as s:
-        yield s
 
 
 def setup(tmp_path: Path, slack: SlackServer, max_per_hour: int = 30) -> tuple[App, FakeClock]:
