@@ -193,9 +193,10 @@ def lsh_recall(pairs: list[Pair], threshold: float) -> None:
         for pair, (x, y) in zip(pairs, sigs, strict=True):
             if pair.same and x.similarity(y) >= threshold:
                 total += 1
-                keys_x = set(dedup_text.lsh_keys(x, bands))
-                found += bool(keys_x & set(dedup_text.lsh_keys(y, bands)))
-        rows = dedup_text.NUM_PERM // bands
+                rows = 128 // bands
+                keys_x = set(dedup_text.lsh_keys(x, bands, rows))
+                found += bool(keys_x & set(dedup_text.lsh_keys(y, bands, rows)))
+        rows = 128 // bands
         print(f"- {bands} bands x {rows} rows: {found}/{total} found")
 
 

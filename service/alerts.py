@@ -43,14 +43,21 @@ class StoredArticle:
 
 
 def record_matches(
-    session: Session, settings: AlertSettings, stored: StoredArticle, now: datetime
+    session: Session,
+    settings: AlertSettings,
+    stored: StoredArticle,
+    now: datetime,
+    earlier_alerts: Sequence[DeliveryRow] = (),
 ) -> int:
-    """Store the article's hits and enqueue what they announce. Returns alerts enqueued."""
+    """Store the article's hits and enqueue what they announce. Returns alerts enqueued.
+
+    `earlier_alerts` are the alerts of the story this new report joined: it becomes a
+    follow-up in each of their threads.
+    """
     hits = settings.rules.match(item_for(stored.article, stored.tags))
     _store_hits(session, stored, hits, now)
     if stored.silent:
         return 0
-    earlier_alerts = _alerts_of_story(session, stored.story_id) if stored.is_new else []
     alerts = 0
     for hit in hits:
         theme = settings.rules.themes[hit.theme_id]
@@ -99,14 +106,20 @@ def _theme_live_for(settings: AlertSettings, theme: ThemeInfo, stored: StoredArt
     return added is None or stored.story_first_seen >= added
 
 
-def _alerts_of_story(session: Session, story_id: int) -> list[DeliveryRow]:
-    return list(
-        session.scalars(
-            select(DeliveryRow)
-            .where(DeliveryRow.story_id == story_id, DeliveryRow.kind == "alert")
-            .order_by(DeliveryRow.id)
-        )
+def alerts_of_stories(session: Session, story_ids: set[int]) -> dict[int, list[DeliveryRow]]:
+    """The alerts already enqueued for these stories, by story (one query for a feed)."""
+    out: dict[int, list[DeliveryRow]] = {}
+    if not story_ids:
+        return out
+    rows = session.scalars(
+        select(DeliveryRow)
+        .where(DeliveryRow.story_id.in_(story_ids), DeliveryRow.kind == "alert")
+        .order_by(DeliveryRow.id)
     )
+    for row in rows:
+        if row.story_id is not None:
+            out.setdefault(row.story_id, []).append(row)
+    return out
 
 
 def _message(

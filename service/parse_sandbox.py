@@ -20,6 +20,11 @@ from service.fetch_errors import FetchError, format_seconds
 from service.parse import parse_feed
 
 SANDBOX_FROM = 512 * 1024  # bytes; real outlet feeds are almost all smaller
+STARTUP_TIMEOUT = 120.0
+
+
+def _warm_up() -> None:
+    import service.parse  # noqa: F401  (imported in the child, before the clock starts)
 
 
 class ParseSandbox:
@@ -51,7 +56,11 @@ class ParseSandbox:
         with self._lock:
             if self._pool is None:
                 context = multiprocessing.get_context("spawn")  # no forking of a threaded process
-                self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
+                pool = ProcessPoolExecutor(self.workers, mp_context=context)
+                # Starting the child and importing feedparser takes a second or more on a
+                # busy machine: that is not the feed's time, so it is not on its clock.
+                pool.submit(_warm_up).result(timeout=STARTUP_TIMEOUT)
+                self._pool = pool
             return self._pool
 
     def _kill(self, pool: ProcessPoolExecutor) -> None:

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from service import logs, schedule
-from service.alerts import AlertSettings, StoredArticle, record_matches
+from service.alerts import AlertSettings, StoredArticle, alerts_of_stories, record_matches
 from service.domain import ParsedFeed
 from service.fetch import Fetched, Fetcher, FetchError, NotModified, Validators
 from service.normalize import content_fingerprint, normalize_entry
@@ -25,8 +25,8 @@ from service.parse import parse_feed
 from service.store import Database
 from service.store import sources as source_repo
 from service.store.articles import upsert_articles
-from service.store.models import SourceRow, StoryRow
-from service.store.stories import Grouping, assign_story
+from service.store.models import SourceRow
+from service.store.stories import Grouping, place_in_stories
 
 LEASE = timedelta(minutes=5)
 Parser = Callable[[bytes, Mapping[str, str], str], ParsedFeed]
@@ -177,31 +177,31 @@ class Poller:
             )
             for a in articles
         ]
-        alerts = new = updated = 0
+        alerts = 0
         with self.db.transaction() as session:
-            for up in upsert_articles(session, state.id, triples, now):
-                if up.is_new:
-                    story_id, _ = assign_story(session, up.row, settings.grouping)
-                    new += 1
-                else:
-                    updated += 1
-                    story_id = (
-                        up.row.story_id or assign_story(session, up.row, settings.grouping)[0]
-                    )
-                story = session.get(StoryRow, story_id)
-                assert story is not None
+            changed = upsert_articles(session, state.id, triples, now)
+            placed = place_in_stories(
+                session, [u.row for u in changed], state.id, settings.grouping
+            )
+            earlier = alerts_of_stories(
+                session, {p.story_id for p in placed.values() if not p.new_story}
+            )
+            for up in changed:
+                place = placed[up.row.id]
                 stored = StoredArticle(
                     article_id=up.row.id,
                     article=up.article,
-                    story_id=story_id,
-                    story_first_seen=story.first_seen,
+                    story_id=place.story_id,
+                    story_first_seen=place.first_seen,
                     is_new=up.is_new,
                     silent=up.row.silent,
                     tags=state.tags,
                 )
-                alerts += record_matches(session, settings.alerts, stored, now)
+                parents = earlier.get(place.story_id, []) if up.is_new else []
+                alerts += record_matches(session, settings.alerts, stored, now, parents)
             self._success_values(session, state, result, feed.ttl_seconds, now)
-        return PollOutcome(state.name, "ok", new=new, updated=updated, alerts=alerts)
+        new = sum(u.is_new for u in changed)
+        return PollOutcome(state.name, "ok", new=new, updated=len(changed) - new, alerts=alerts)
 
     def _record_success(self, state: SourceState, result: Fetched | NotModified) -> None:
         with self.db.transaction() as session:

@@ -221,7 +221,7 @@ def test_signatures_and_keys_are_identical_in_another_process() -> None:
     code = (
         "from service.dedup import text_signature, lsh_keys, signature_to_bytes;"
         "s = text_signature('Kim and Putin meet', 'At a cosmodrome');"
-        "print(signature_to_bytes(s).hex(), ','.join(lsh_keys(s)))"
+        "print(signature_to_bytes(s).hex(), ','.join(map(str, lsh_keys(s))))"
     )
     sig = text_signature("Kim and Putin meet", "At a cosmodrome")
     out = subprocess.run(
@@ -232,4 +232,4 @@ def test_signatures_and_keys_are_identical_in_another_process() -> None:
         env={"PYTHONHASHSEED": "12345"},
         cwd=Path(__file__).resolve().parents[1],
     ).stdout.split()
-    assert out == [signature_to_bytes(sig).hex(), ",".join(lsh_keys(sig))]
+    assert out == [signature_to_bytes(sig).hex(), ",".join(map(str, lsh_keys(sig)))]

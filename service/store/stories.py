@@ -1,10 +1,14 @@
-"""Which story a new article joins: exact keys first, then near-duplicate text via LSH
-bands. Both are indexed lookups, so the cost does not grow with the number of stories."""
+"""Which story each new article joins: exact keys first (canonical URL, global guid), then
+near-duplicate text via LSH bands. Both are indexed lookups, done once per feed for all of
+its new articles, so the cost does not grow with the number of stored stories."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -12,7 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from service import dedup
-from service.store.models import ArticleRow, StoryBandRow, StoryKeyRow, StoryRow
+from service.store.models import ArticleRow, Base, StoryBandRow, StoryKeyRow, StoryRow
 
 
 @dataclass(frozen=True)
@@ -21,8 +25,24 @@ class Grouping:
     window: timedelta = dedup.DEFAULT_WINDOW
 
 
+@dataclass(frozen=True)
+class Placement:
+    story_id: int
+    first_seen: datetime  # when the story was first seen (the quiet start of new themes)
+    new_story: bool
+
+
+@dataclass
+class _Pending:
+    row: ArticleRow
+    keys: list[str]
+    signature: dedup.TextSignature
+    bands: list[int]
+    story: StoryRow | None = None
+
+
 def exact_keys(row: ArticleRow) -> list[str]:
-    keys = ["url:" + dedup.story_url_key(row.link)]
+    keys = ["url:" + dedup.story_url_key(row.link)[:500]]
     if row.guid and _global_guid(row.guid):
         keys.append("guid:" + row.guid.strip()[:500])
     return keys
@@ -34,76 +54,128 @@ def _global_guid(guid: str) -> bool:
     return len(guid) >= 16 and not guid.isdigit()
 
 
-def assign_story(session: Session, row: ArticleRow, grouping: Grouping) -> tuple[int, bool]:
-    """Put the article in a story: (story_id, is_new_story)."""
-    keys = exact_keys(row)
+def place_in_stories(
+    session: Session, rows: list[ArticleRow], source_id: int, grouping: Grouping
+) -> dict[int, Placement]:
+    """Placement of every row (by article id); rows without a story get one."""
+    placed = _existing(session, [r for r in rows if r.story_id is not None])
+    pending = [_prepare(r) for r in rows if r.story_id is None]
+    if not pending:
+        return placed
+    by_key = _stories_by_key(session, [k for p in pending for k in p.keys])
+    candidates = _candidates(session, pending, source_id, grouping)
+    new_stories: dict[str, StoryRow] = {}
+    for item in pending:
+        story_id = next((by_key[k] for k in item.keys if k in by_key), None)
+        if story_id is None:
+            story_id = _by_text(item, candidates, grouping)
+        if story_id is not None:
+            item.row.story_id = story_id
+            continue
+        # Two reports with one key in a single feed share the story made for the first.
+        item.story = next((new_stories[k] for k in item.keys if k in new_stories), None)
+        if item.story is None:
+            item.story = StoryRow(
+                title=item.row.title, link=item.row.link,
+                first_seen=item.row.first_seen, published=item.row.published,
+            )  # fmt: skip
+            session.add(item.story)
+        new_stories.update(dict.fromkeys(item.keys, item.story))
+    session.flush()
+    for item in pending:
+        if item.story is not None:
+            item.row.story_id = item.story.id
+    session.flush()
+    _record_keys(session, pending)
+    placed.update(_existing(session, [p.row for p in pending], new=new_stories.values()))
+    return placed
+
+
+def _prepare(row: ArticleRow) -> _Pending:
     signature = dedup.text_signature(row.title, row.summary)
     row.signature = dedup.signature_to_bytes(signature)
-    bands = dedup.lsh_keys(signature)
-    story_id = _by_exact_key(session, keys)
-    if story_id is None:
-        story_id = _by_text(session, signature, bands, row.published, row.source_id, grouping)
-    is_new = story_id is None
-    if story_id is None:
-        story = StoryRow(
-            title=row.title, link=row.link, first_seen=row.first_seen, published=row.published
-        )
-        session.add(story)
-        session.flush()
-        story_id = story.id
-    row.story_id = story_id
-    session.flush()
-    _insert_ignore(session, StoryKeyRow, [{"key": k[:512], "story_id": story_id} for k in keys])
-    _insert_ignore(
-        session,
-        StoryBandRow,
-        [
-            {"band": b, "story_id": story_id, "article_id": row.id, "published": row.published}
-            for b in bands
-        ],
+    return _Pending(row, exact_keys(row), signature, dedup.lsh_keys(signature))
+
+
+def _existing(
+    session: Session, rows: list[ArticleRow], new: Iterable[StoryRow] = ()
+) -> dict[int, Placement]:
+    fresh = {s.id for s in new}
+    ids = {r.story_id for r in rows if r.story_id is not None}
+    if not ids:
+        return {}
+    first_seen = dict(
+        session.execute(select(StoryRow.id, StoryRow.first_seen).where(StoryRow.id.in_(ids))).all()
     )
-    return story_id, is_new
+    return {
+        r.id: Placement(r.story_id, first_seen[r.story_id], r.story_id in fresh)
+        for r in rows
+        if r.story_id is not None
+    }
 
 
-def _by_exact_key(session: Session, keys: list[str]) -> int | None:
-    return session.scalar(select(StoryKeyRow.story_id).where(StoryKeyRow.key.in_(keys)).limit(1))
+def _stories_by_key(session: Session, keys: list[str]) -> dict[str, int]:
+    query = select(StoryKeyRow.key, StoryKeyRow.story_id).where(StoryKeyRow.key.in_(set(keys)))
+    return dict(session.execute(query).all())
 
 
-def _by_text(
-    session: Session,
-    signature: dedup.TextSignature,
-    bands: list[str],
-    published: datetime,
-    source_id: int,
-    grouping: Grouping,
-) -> int | None:
+def _candidates(
+    session: Session, pending: list[_Pending], source_id: int, grouping: Grouping
+) -> dict[int, list[dedup.Candidate]]:
+    """Stored articles of other outlets sharing a band with any pending one, by band."""
+    bands = {b for p in pending for b in p.bands}
     if not bands:
-        return None
+        return {}
+    published = [p.row.published for p in pending]
     rows = session.execute(
-        select(StoryBandRow.story_id, ArticleRow.signature, ArticleRow.published)
+        select(StoryBandRow.band, StoryBandRow.story_id, ArticleRow.signature, ArticleRow.published)
         .join(ArticleRow, ArticleRow.id == StoryBandRow.article_id)
         .where(
+            StoryBandRow.band.in_(bands),
             # Near-duplicate text within one outlet is its own boilerplate ("Statement by
             # the Press Secretary on ..."), not the same story: those share a guid or URL.
             ArticleRow.source_id != source_id,
-            StoryBandRow.band.in_(bands),
-            StoryBandRow.published >= published - grouping.window,
-            StoryBandRow.published <= published + grouping.window,
+            ArticleRow.published >= min(published) - grouping.window,
+            ArticleRow.published <= max(published) + grouping.window,
         )
-        .distinct()
     )
-    candidates = [
-        dedup.Candidate(story_id, dedup.signature_from_bytes(sig), when)
-        for story_id, sig, when in rows
-        if sig is not None
-    ]
-    return dedup.choose_story(signature, published, candidates, grouping.threshold, grouping.window)
+    out: dict[int, list[dedup.Candidate]] = defaultdict(list)
+    decoded: dict[bytes, dedup.TextSignature] = {}
+    for band, story_id, raw, when in rows:
+        if raw is None:
+            continue
+        if raw not in decoded:
+            decoded[raw] = dedup.signature_from_bytes(raw)
+        out[band].append(dedup.Candidate(story_id, decoded[raw], when))
+    return out
 
 
-def _insert_ignore(session: Session, table: type, values: list[dict[str, object]]) -> None:
+def _by_text(
+    item: _Pending, candidates: dict[int, list[dedup.Candidate]], grouping: Grouping
+) -> int | None:
+    mine = {id(c): c for band in item.bands for c in candidates.get(band, ())}
+    if not mine:
+        return None
+    return dedup.choose_story(
+        item.signature, item.row.published, mine.values(), grouping.threshold, grouping.window
+    )
+
+
+def _record_keys(session: Session, pending: list[_Pending]) -> None:
+    keys = {k: p.row.story_id for p in pending for k in p.keys}
+    _insert_ignore(session, StoryKeyRow, [{"key": k, "story_id": s} for k, s in keys.items()])
+    bands = {
+        (b, p.row.story_id): {"band": b, "story_id": p.row.story_id, "article_id": p.row.id}
+        for p in pending
+        for b in p.bands
+    }  # fmt: skip
+    _insert_ignore(session, StoryBandRow, list(bands.values()))
+
+
+def _insert_ignore(session: Session, table: type[Base], values: list[dict[str, Any]]) -> None:
     if not values:
         return
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    # Parameters as a list (executemany): one compiled statement, whatever the row count.
-    session.execute(insert(table).on_conflict_do_nothing(), values)
+    # Core (not ORM bulk) and parameters as a list: one compiled statement, executemany.
+    session.connection().execute(insert(table).on_conflict_do_nothing(), values)
