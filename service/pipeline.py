@@ -8,13 +8,15 @@ anything else is a bug, logged with its traceback, and still fails only that sou
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 import traceback
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy.orm import Session
+from sqlalchemy import update
 
 from service import logs, schedule
 from service.alerts import AlertSettings, StoredArticle, alerts_of_stories, record_matches
@@ -26,6 +28,7 @@ from service.store import Database
 from service.store import sources as source_repo
 from service.store.articles import upsert_articles
 from service.store.models import SourceRow
+from service.store.poll_state import PollStateBuffer
 from service.store.stories import Grouping, place_in_stories
 
 LEASE = timedelta(minutes=5)
@@ -46,6 +49,7 @@ class SourceState:
     tags: tuple[str, ...]
     lang: str | None
     error_count: int
+    failing_since: datetime | None
     first_poll: bool
 
     @classmethod
@@ -61,6 +65,7 @@ class SourceState:
             tags=tuple(row.tags or ()),
             lang=row.lang,
             error_count=row.error_count,
+            failing_since=row.failing_since,
             first_poll=row.last_success_at is None,
         )
 
@@ -102,6 +107,15 @@ class Poller:
         self.now = now
         self.worker = worker
         self.parse = parse
+        self.state = PollStateBuffer()
+        self.writer = ThreadPoolExecutor(1, thread_name_prefix="wirewatch-writer")
+
+    def close(self) -> None:
+        self.writer.shutdown(wait=True)
+
+    def flush(self) -> int:
+        """Write the buffered poll results (304s, unchanged bodies, failures)."""
+        return self.state.flush(self.db)
 
     async def claim(
         self, limit: int, name: str | None = None, force: bool = False
@@ -116,7 +130,9 @@ class Poller:
         self, limit: int = 10_000, name: str | None = None, force: bool = False
     ) -> list[PollOutcome]:
         states = await self.claim(limit, name, force)
-        return list(await asyncio.gather(*(self.poll_source(s) for s in states)))
+        outcomes = list(await asyncio.gather(*(self.poll_source(s) for s in states)))
+        self.flush()
+        return outcomes
 
     async def poll_source(self, state: SourceState) -> PollOutcome:
         started = time.monotonic()
@@ -125,9 +141,7 @@ class Poller:
             result = await self.fetcher.fetch(
                 state.url, Validators(state.etag, state.last_modified)
             )
-            # Parsing and storing are blocking work: off the event loop, so that a big
-            # feed never stalls the fetches (and their timeouts) of the others.
-            outcome = await asyncio.to_thread(self._handle, state, result, settings)
+            outcome = await self._handle(state, result, settings)
         except FetchError as exc:
             outcome = self._record_error(
                 state, exc.kind, exc.message, exc.permanent, exc.retry_after, exc.status
@@ -136,8 +150,10 @@ class Poller:
             logs.error("poll.bug", source=state.name, error=repr(exc), tb=traceback.format_exc())
             outcome = self._record_error(state, "internal", f"internal error: {exc!r}")
         ms = int((time.monotonic() - started) * 1000)
+        quiet = outcome.status in ("not_modified", "unchanged")
         logs.event(
             "poll.done",
+            logging.DEBUG if quiet else logging.INFO,
             source=state.name,
             status=outcome.status,
             new=outcome.new,
@@ -148,17 +164,22 @@ class Poller:
         )
         return PollOutcome(**{**outcome.__dict__, "ms": ms})
 
-    def _handle(
+    async def _handle(
         self, state: SourceState, result: Fetched | NotModified, settings: PollSettings
     ) -> PollOutcome:
         if isinstance(result, NotModified):
-            self._record_success(state, result)
+            self.state.add(state.id, success_values(state, result, None, self.now()))
             return PollOutcome(state.name, "not_modified")
         if state.body_hash is not None and result.body_hash == state.body_hash:
-            self._record_success(state, result)
+            self.state.add(state.id, success_values(state, result, None, self.now()))
             return PollOutcome(state.name, "unchanged")
-        feed = self.parse(result.body, result.headers, result.url)
-        return self._store(state, result, feed, settings)
+        # Parsing and storing are blocking work: off the event loop, so that a big feed
+        # never stalls the fetches (and their timeouts) of the others. Stores go through
+        # one writer thread: SQLite takes one writer at a time anyway, and threads queuing
+        # on its lock while holding the GIL would only slow everything down.
+        feed = await asyncio.to_thread(self.parse, result.body, result.headers, result.url)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.writer, self._store, state, result, feed, settings)
 
     def _store(
         self, state: SourceState, result: Fetched, feed: ParsedFeed, settings: PollSettings
@@ -199,40 +220,10 @@ class Poller:
                 )
                 parents = earlier.get(place.story_id, []) if up.is_new else []
                 alerts += record_matches(session, settings.alerts, stored, now, parents)
-            self._success_values(session, state, result, feed.ttl_seconds, now)
+            values = success_values(state, result, feed.ttl_seconds, now)
+            session.execute(update(SourceRow).where(SourceRow.id == state.id).values(values))
         new = sum(u.is_new for u in changed)
         return PollOutcome(state.name, "ok", new=new, updated=len(changed) - new, alerts=alerts)
-
-    def _record_success(self, state: SourceState, result: Fetched | NotModified) -> None:
-        with self.db.transaction() as session:
-            self._success_values(session, state, result, None, self.now())
-
-    def _success_values(
-        self,
-        session: Session,
-        state: SourceState,
-        result: Fetched | NotModified,
-        ttl: int | None,
-        now: datetime,
-    ) -> None:
-        row = session.get(SourceRow, state.id)
-        if row is None:
-            return
-        if result.permanent_url and result.permanent_url != row.url:
-            logs.event("source.moved", source=state.name, url=result.permanent_url)
-            row.url = result.permanent_url
-        row.etag = result.validators.etag
-        row.last_modified = result.validators.last_modified
-        if isinstance(result, Fetched):
-            row.body_hash = result.body_hash
-            row.last_http_status = result.status
-        else:
-            row.last_http_status = 304
-        row.status, row.error_count, row.error_kind = "ok", 0, None
-        row.last_error = row.failing_since = None
-        row.last_polled_at = row.last_success_at = now
-        row.next_poll_at = schedule.after_success(now, state.interval, result.cache_seconds, ttl)
-        row.lease_owner = row.lease_until = None
 
     def _record_error(
         self,
@@ -244,20 +235,47 @@ class Poller:
         status: int | None = None,
     ) -> PollOutcome:
         now = self.now()
-        with self.db.transaction() as session:
-            row = session.get(SourceRow, state.id)
-            if row is None:
-                return PollOutcome(state.name, "error", error=message)
-            row.error_count += 1
-            row.error_kind, row.last_error, row.last_http_status = kind, message, status
-            row.failing_since = row.failing_since or now
-            row.last_polled_at = now
-            row.lease_owner = row.lease_until = None
-            if permanent:  # 410 Gone: stop polling, and say so in `wirewatch sources`
-                row.status, row.disabled_reason = "disabled", message
-                return PollOutcome(state.name, "disabled", error=message)
-            row.status = "error"
-            row.next_poll_at = schedule.after_error(
-                now, state.interval, row.error_count, retry_after
-            )
+        count = state.error_count + 1
+        values: dict[str, object] = {
+            "error_count": count,
+            "error_kind": kind,
+            "last_error": message,
+            "last_http_status": status,
+            "failing_since": state.failing_since or now,
+            "last_polled_at": now,
+            "lease_owner": None,
+            "lease_until": None,
+        }
+        if permanent:  # 410 Gone: stop polling, and say so in `wirewatch sources`
+            self.state.add(state.id, {**values, "status": "disabled", "disabled_reason": message})
+            return PollOutcome(state.name, "disabled", error=message)
+        next_poll = schedule.after_error(now, state.interval, count, retry_after)
+        self.state.add(state.id, {**values, "status": "error", "next_poll_at": next_poll})
         return PollOutcome(state.name, "error", error=message)
+
+
+def success_values(
+    state: SourceState, result: Fetched | NotModified, ttl: int | None, now: datetime
+) -> dict[str, object]:
+    """The source row after a successful poll (changed feed, 304 or unchanged body)."""
+    values: dict[str, object] = {
+        "etag": result.validators.etag,
+        "last_modified": result.validators.last_modified,
+        "last_http_status": result.status if isinstance(result, Fetched) else 304,
+        "status": "ok",
+        "error_count": 0,
+        "error_kind": None,
+        "last_error": None,
+        "failing_since": None,
+        "last_polled_at": now,
+        "last_success_at": now,
+        "next_poll_at": schedule.after_success(now, state.interval, result.cache_seconds, ttl),
+        "lease_owner": None,
+        "lease_until": None,
+    }
+    if isinstance(result, Fetched):
+        values["body_hash"] = result.body_hash
+    if result.permanent_url and result.permanent_url != state.url:
+        logs.event("source.moved", source=state.name, url=result.permanent_url)
+        values["url"] = result.permanent_url
+    return values

@@ -163,4 +163,5 @@ class Runtime:
     async def aclose(self) -> None:
         for fetcher in [self.fetcher, *self._retired]:
             await fetcher.aclose()
+        self.poller.close()
         self.sandbox.close()

@@ -43,6 +43,7 @@ class Worker:
         opts = {"coalesce": True, "max_instances": 1, "misfire_grace_time": MISFIRE_GRACE}
         add(self.poll_tick, "interval", seconds=TICK_SECONDS, id="poll", **opts)
         add(self.deliver_tick, "interval", seconds=TICK_SECONDS, id="deliver", **opts)
+        add(self.flush_tick, "interval", seconds=TICK_SECONDS, id="flush", **opts)
         for name, (seconds, job) in self.extra_jobs.items():
             add(_guarded(name, job), "interval", seconds=seconds, id=name, **opts)
         self.scheduler.start()
@@ -67,6 +68,13 @@ class Worker:
         if not task.cancelled() and task.exception() is None and task.result().alerts:
             self.wake_delivery.set()
 
+    async def flush_tick(self) -> None:
+        try:
+            poller = self.runtime.poller
+            await asyncio.get_running_loop().run_in_executor(poller.writer, poller.flush)
+        except Exception as exc:
+            logs.error("poll.flush_failed", error=repr(exc))
+
     async def deliver_tick(self) -> None:
         try:
             await self.runtime.deliverer.deliver_pending_once()
@@ -89,6 +97,7 @@ class Worker:
             _, pending = await asyncio.wait(self.in_flight, timeout=grace)
             for task in pending:
                 task.cancel()
+        await self.flush_tick()
         self.wake_delivery.set()
         await self.deliver_tick()
 

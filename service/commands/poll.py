@@ -27,6 +27,7 @@ async def poll_once(
             outcomes.append(await done)
             bar.advance()
         bar.close()
+        runtime.poller.flush()
         for _ in range(DELIVERY_ROUNDS):
             if await runtime.deliverer.deliver_pending_once() == 0:
                 break

@@ -4,7 +4,7 @@ its new articles, so the cost does not grow with the number of stored stories.""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 
 from service import dedup
 from service.store.models import ArticleRow, Base, StoryBandRow, StoryKeyRow, StoryRow
+
+MAX_CANDIDATES = 32  # stories compared per new article, whatever the collisions
 
 
 @dataclass(frozen=True)
@@ -122,13 +124,18 @@ def _stories_by_key(session: Session, keys: list[str]) -> dict[str, int]:
 def _candidates(
     session: Session, pending: list[_Pending], source_id: int, grouping: Grouping
 ) -> dict[int, list[dedup.Candidate]]:
-    """Stored articles of other outlets sharing a band with any pending one, by band."""
+    """Candidate stories for each pending article (by article id): stored articles of other
+    outlets that share band keys with it, the most-shared first, at most MAX_CANDIDATES.
+
+    Band keys are cheap integers; signatures are read only for the few kept candidates,
+    so boilerplate-like headlines that collide with many stories cost little.
+    """
     bands = {b for p in pending for b in p.bands}
     if not bands:
         return {}
     published = [p.row.published for p in pending]
     rows = session.execute(
-        select(StoryBandRow.band, StoryBandRow.story_id, ArticleRow.signature, ArticleRow.published)
+        select(StoryBandRow.band, StoryBandRow.story_id, StoryBandRow.article_id)
         .join(ArticleRow, ArticleRow.id == StoryBandRow.article_id)
         .where(
             StoryBandRow.band.in_(bands),
@@ -138,26 +145,56 @@ def _candidates(
             ArticleRow.published >= min(published) - grouping.window,
             ArticleRow.published <= max(published) + grouping.window,
         )
-    )
-    out: dict[int, list[dedup.Candidate]] = defaultdict(list)
-    decoded: dict[bytes, dedup.TextSignature] = {}
-    for band, story_id, raw, when in rows:
-        if raw is None:
-            continue
-        if raw not in decoded:
-            decoded[raw] = dedup.signature_from_bytes(raw)
-        out[band].append(dedup.Candidate(story_id, decoded[raw], when))
-    return out
+    ).all()
+    by_band: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for band, story_id, article_id in rows:
+        by_band[band].append((story_id, article_id))
+    chosen = {p.row.id: _most_shared(p, by_band) for p in pending}
+    wanted = {article_id for picks in chosen.values() for _, article_id in picks}
+    signatures = _signatures(session, wanted)
+    return {
+        row_id: [
+            dedup.Candidate(story_id, *signatures[article_id])
+            for story_id, article_id in picks
+            if article_id in signatures
+        ]
+        for row_id, picks in chosen.items()
+    }
+
+
+def _most_shared(
+    item: _Pending, by_band: dict[int, list[tuple[int, int]]]
+) -> list[tuple[int, int]]:
+    shared: Counter[tuple[int, int]] = Counter()
+    for band in item.bands:
+        shared.update(by_band.get(band, ()))
+    # Near-duplicates share several bands (about 5 of 64 at the threshold); when many
+    # stories collide, one shared band is noise.
+    floor = 1 if len(shared) <= MAX_CANDIDATES else 2
+    return [pair for pair, n in shared.most_common(MAX_CANDIDATES) if n >= floor]
+
+
+def _signatures(
+    session: Session, article_ids: set[int]
+) -> dict[int, tuple[dedup.TextSignature, datetime]]:
+    if not article_ids:
+        return {}
+    rows = session.execute(
+        select(ArticleRow.id, ArticleRow.signature, ArticleRow.published).where(
+            ArticleRow.id.in_(article_ids), ArticleRow.signature.is_not(None)
+        )
+    ).all()
+    return {i: (dedup.signature_from_bytes(raw), when) for i, raw, when in rows if raw is not None}
 
 
 def _by_text(
     item: _Pending, candidates: dict[int, list[dedup.Candidate]], grouping: Grouping
 ) -> int | None:
-    mine = {id(c): c for band in item.bands for c in candidates.get(band, ())}
+    mine = candidates.get(item.row.id)
     if not mine:
         return None
     return dedup.choose_story(
-        item.signature, item.row.published, mine.values(), grouping.threshold, grouping.window
+        item.signature, item.row.published, mine, grouping.threshold, grouping.window
     )
 
 
