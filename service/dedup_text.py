@@ -8,6 +8,7 @@ The settings below were chosen by measurement on real headline pairs (bench/DEDU
 from __future__ import annotations
 
 import hashlib
+import operator
 import html
 import re
 import struct
@@ -54,7 +55,7 @@ class TextSignature:
         """Estimated Jaccard similarity of the two shingle sets."""
         if not self.size or not other.size or len(self.minhash) != len(other.minhash):
             return 0.0
-        same = sum(1 for a, b in zip(self.minhash, other.minhash, strict=True) if a == b)
+        same = sum(map(operator.eq, self.minhash, other.minhash))
         return same / len(self.minhash)
 
     def similarity(self, other: TextSignature) -> float:

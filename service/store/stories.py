@@ -201,12 +201,24 @@ def _by_text(
 def _record_keys(session: Session, pending: list[_Pending]) -> None:
     keys = {k: p.row.story_id for p in pending for k in p.keys}
     _insert_ignore(session, StoryKeyRow, [{"key": k, "story_id": s} for k, s in keys.items()])
-    bands = {
-        (b, p.row.story_id): {"band": b, "story_id": p.row.story_id, "article_id": p.row.id}
-        for p in pending
-        for b in p.bands
-    }  # fmt: skip
-    _insert_ignore(session, StoryBandRow, list(bands.values()))
+    bands = {(b, p.row.story_id): p.row.id for p in pending for b in p.bands}
+    _insert_bands(session, [(b, s, a) for (b, s), a in bands.items()])
+
+
+def _insert_bands(session: Session, rows: list[tuple[int, int | None, int]]) -> None:
+    """64 rows an article: straight to the driver's executemany, without SQLAlchemy's
+    per-row parameter processing (plain integers need none)."""
+    if not rows:
+        return
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        sql = (
+            "INSERT INTO story_bands (band, story_id, article_id) VALUES (%s, %s, %s) "
+            "ON CONFLICT DO NOTHING"
+        )
+    else:
+        sql = "INSERT OR IGNORE INTO story_bands (band, story_id, article_id) VALUES (?, ?, ?)"
+    connection.exec_driver_sql(sql, rows)
 
 
 def _insert_ignore(session: Session, table: type[Base], values: list[dict[str, Any]]) -> None:
