@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from service.clock import Clock, SystemClock
 from service.config import Config, ConfigError, load_config
@@ -65,4 +64,3 @@ def sync(app: App) -> SyncReport:
         return sync_sources(session, source_specs(app.config), app.clock.now())
 
 
-MIN_INTERVAL = timedelta(seconds=1)

@@ -8,8 +8,8 @@ The settings below were chosen by measurement on real headline pairs (bench/DEDU
 from __future__ import annotations
 
 import hashlib
-import operator
 import html
+import operator
 import re
 import struct
 import unicodedata

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,22 @@ def test_a_permanent_redirect_moves_the_stored_url_and_a_temporary_one_does_not(
     report = sources_json(capsys, config)
     assert report["Moved"]["url"] == feeds.url("/new.xml")
     assert report["Detour"]["url"] == feeds.url("/detour")
+
+
+def test_a_source_removed_from_the_config_stops_polling_and_keeps_its_articles(
+    feeds: FeedServer, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feeds.route("/a", body=rss([QUAD_ITEM]))
+    feeds.route("/b", body=rss([OTHER_ITEM]))
+    both = [("A", feeds.url("/a")), ("B", feeds.url("/b"))]
+    config = write_config(tmp_path, db_url, both)
+    assert cli(capsys, "-c", str(config), "poll")[0] == 0
+    write_config(tmp_path, db_url, both[:1])
+    assert cli(capsys, "-c", str(config), "poll")[0] == 0
+    assert len(feeds.requests_to("/b")) == 1  # not polled again
+    assert list(sources_json(capsys, config)) == ["A"]
+    code, out, _ = cli(
+        capsys, "-c", str(config), "backtest", "--query", "Rugby", "--since", "36500d", "--json"
+    )
+    assert code == 0
+    assert [m["source"] for m in json.loads(out)["matches"]] == ["B"]
