@@ -62,5 +62,3 @@ def open_app(path: str | None, migrate: bool = True, clock: Clock | None = None)
 def sync(app: App) -> SyncReport:
     with app.db.transaction() as session:
         return sync_sources(session, source_specs(app.config), app.clock.now())
-
-
