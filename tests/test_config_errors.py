@@ -240,3 +240,15 @@ def test_a_bad_query_is_reported_with_a_caret() -> None:
     problem = only("themes:\n  - id: t\n    query: South Korea\n")
     assert problem.code == "E1" and problem.line == 3
     assert problem.message.endswith("    South Korea\n          ^")
+
+
+def test_a_bad_query_is_listed_together_with_problems_in_other_sections() -> None:
+    text = (
+        "polling:\n  intervall: 10m\n"
+        "themes:\n  - id: t\n    name: T\n    query: '@japn AND Korea'\n"
+    )
+    found = problems(text)
+    assert [(p.line, p.path, p.code) for p in found] == [
+        (2, "polling.intervall", None),
+        (6, "themes[0].query", "E10"),
+    ]

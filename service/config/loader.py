@@ -15,7 +15,7 @@ from .checks import cross_check
 from .messages import problems_from_validation
 from .models import Config
 from .problems import ConfigError, Problem
-from .rules_bridge import _compile_rules
+from .rules_bridge import _compile_rules, raw_rule_problems
 from .yamlsource import Document, read_yaml_guarded
 
 CONFIG_ENV = "WIREWATCH_CONFIG"
@@ -60,6 +60,8 @@ def parse_config(
     if isinstance(document.data, dict):
         config, more = _validate(document, file, env)
         problems += more
+        if config is None:
+            problems += raw_rule_problems(document.data, file, document.positions.line_of)
     elif not problems:
         problems.append(_not_a_mapping(document.data, file))
     if problems or config is None:

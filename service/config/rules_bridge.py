@@ -43,6 +43,30 @@ def _compile_rules(
     return problems
 
 
+def raw_rule_problems(data: dict[str, Any], file: str, line_of: LineOf) -> list[Problem]:
+    """WRL problems of a file whose other sections failed validation, so that `check`
+    still lists every problem at once (only themes whose query is a string are compiled)."""
+    api = _rules_api()
+    aliases = data.get("aliases") or {}
+    themes = data.get("themes") or []
+    if api is None or not isinstance(aliases, dict) or not isinstance(themes, list):
+        return []
+    WRLError, compile_query, _ = api  # noqa: N806
+    problems = []
+    for index, theme in enumerate(themes):
+        query = theme.get("query") if isinstance(theme, dict) else None
+        if not isinstance(query, str):
+            continue
+        path = f"themes[{index}].query"
+        try:
+            compile_query(query, aliases)
+        except WRLError as error:
+            problems.append(_problem(file, line_of(path), path, error, query, aliases))
+        except Exception:  # malformed aliases: reported by the validation already
+            continue
+    return problems
+
+
 def _rules_api() -> tuple[type[Exception], Callable[..., Any], Callable[..., Any]] | None:
     """(WRLError, compile_query, validate_aliases), or None while service.rules lacks them."""
     try:
