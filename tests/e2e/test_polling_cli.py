@@ -130,3 +130,21 @@ def test_a_source_removed_from_the_config_stops_polling_and_keeps_its_articles(
     )
     assert code == 0
     assert [m["source"] for m in json.loads(out)["matches"]] == ["B"]
+
+
+def test_an_edit_that_makes_another_theme_match_alerts_that_theme_once(
+    feeds: FeedServer, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = Item("Quad ministers meet in Tokyo", "https://example.com/q", "Talks on shipping.")
+    feeds.route("/f", body=rss([first]))
+    config = write_config(tmp_path, db_url, [("Kyodo News", feeds.url("/f"))])
+    out = cli(capsys, "-c", str(config), "poll")[1]
+    assert out.count("Quad ministers meet in Tokyo") == 1
+    edited = Item(first.title, first.link, "Japan and South Korea also agreed to a thaw.")
+    feeds.route("/f", body=rss([edited]))
+    out = cli(capsys, "-c", str(config), "poll")[1]
+    alerts = out.split("SOURCE")[0]
+    assert alerts.count("Quad ministers meet in Tokyo") == 1
+    assert "Japan–South Korea normalization" in alerts and "Quad / quadrilateral" not in alerts
+    feeds.route("/f", body=rss([Item(first.title, first.link, edited.summary + " Updated.")]))
+    assert "Quad ministers" not in cli(capsys, "-c", str(config), "poll")[1].split("SOURCE")[0]
