@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -42,37 +43,52 @@ class StoredArticle:
     tags: tuple[str, ...] = ()
 
 
-def record_matches(
-    session: Session,
-    settings: AlertSettings,
-    stored: StoredArticle,
-    now: datetime,
-    earlier_alerts: Sequence[DeliveryRow] = (),
-) -> int:
-    """Store the article's hits and enqueue what they announce. Returns alerts enqueued.
+@dataclass(frozen=True)
+class Report:
+    """A stored article to match, with the alerts of the story it joined (for a new
+    report, each becomes a follow-up in that alert's thread)."""
 
-    `earlier_alerts` are the alerts of the story this new report joined: it becomes a
-    follow-up in each of their threads.
-    """
-    hits = settings.rules.match(item_for(stored.article, stored.tags))
-    _store_hits(session, stored, hits, now)
-    if stored.silent:
-        return 0
-    alerts = 0
-    for hit in hits:
-        theme = settings.rules.themes[hit.theme_id]
-        if theme.alert and _theme_live_for(settings, theme, stored):
-            alerts += _enqueue_alert(session, settings, theme, stored, hit, now) is not None
-    if settings.threads:
-        for parent in earlier_alerts:
-            _enqueue_followup(session, settings, parent, stored, now)
-    return alerts
+    stored: StoredArticle
+    earlier_alerts: Sequence[DeliveryRow] = ()
+
+
+def record_matches(
+    session: Session, settings: AlertSettings, reports: Sequence[Report], now: datetime
+) -> int:
+    """Store the hits of a feed's new and edited articles and enqueue what they announce,
+    in a few statements whatever the number of articles. Returns the alerts enqueued."""
+    hits = [(r, settings.rules.match(item_for(r.stored.article, r.stored.tags))) for r in reports]
+    _store_hits(session, [(r.stored, h) for r, h in hits if h], now)
+    rows: dict[str, dict[str, Any]] = {}
+    for report, found in hits:
+        if report.stored.silent:
+            continue
+        for hit in found:
+            theme = settings.rules.themes[hit.theme_id]
+            if theme.alert and _theme_live_for(settings, theme, report.stored):
+                row = _alert_row(settings, theme, report.stored, hit)
+                rows.setdefault(row["dedup_key"], row)
+        if settings.threads and report.stored.is_new:
+            for parent in report.earlier_alerts:
+                followup = _followup_row(settings, parent, report.stored)
+                if followup is not None:
+                    rows.setdefault(followup["dedup_key"], followup)
+    inserted = outbox.enqueue_many(session, now, list(rows.values()))
+    alerted = [rows[key] for key in inserted if key.startswith("alert:")]
+    if alerted:
+        session.connection().execute(
+            update(HitRow)
+            .where(HitRow.article_id == bindparam("a"), HitRow.theme_id == bindparam("t"))
+            .values(alerted=True),
+            [{"a": r["article_id"], "t": r["theme_id"]} for r in alerted],
+        )
+    return len(alerted)
 
 
 def _store_hits(
-    session: Session, stored: StoredArticle, hits: Sequence[Hit], now: datetime
+    session: Session, found: Sequence[tuple[StoredArticle, Sequence[Hit]]], now: datetime
 ) -> None:
-    if not hits:
+    if not found:
         return
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
@@ -88,14 +104,16 @@ def _store_hits(
             "created_at": now,
             "alerted": False,
         }
+        for stored, hits in found
         for hit in hits
     ]
-    stmt = insert(HitRow).values(values)
+    stmt = insert(HitRow)
     # An edit may move the matched terms; the hit itself stays the same row.
-    session.execute(
+    session.connection().execute(
         stmt.on_conflict_do_update(
             index_elements=["article_id", "theme_id"], set_={"spans": stmt.excluded.spans}
-        )
+        ),
+        values,
     )
 
 
@@ -147,58 +165,37 @@ def _message(
     )
 
 
-def _enqueue_alert(
-    session: Session,
-    settings: AlertSettings,
-    theme: ThemeInfo,
-    stored: StoredArticle,
-    hit: Hit,
-    now: datetime,
-) -> int | None:
+def _alert_row(
+    settings: AlertSettings, theme: ThemeInfo, stored: StoredArticle, hit: Hit
+) -> dict[str, Any]:
     channel = theme.channel or settings.default_channel
-    msg = _message("alert", settings, theme, channel, stored, hit)
-    new_id = outbox.enqueue(
-        session,
-        now,
-        dedup_key=f"alert:{stored.story_id}:{theme.id}",
-        kind="alert",
-        theme_id=theme.id,
-        story_id=stored.story_id,
-        article_id=stored.article_id,
-        channel=channel,
-        payload=msg.to_dict(),
-    )
-    if new_id is not None:
-        session.execute(
-            update(HitRow)
-            .where(HitRow.article_id == stored.article_id, HitRow.theme_id == theme.id)
-            .values(alerted=True)
-        )
-    return new_id
+    return {
+        "dedup_key": f"alert:{stored.story_id}:{theme.id}",
+        "kind": "alert",
+        "theme_id": theme.id,
+        "story_id": stored.story_id,
+        "article_id": stored.article_id,
+        "parent_id": None,
+        "channel": channel,
+        "payload": _message("alert", settings, theme, channel, stored, hit).to_dict(),
+    }
 
 
-def _enqueue_followup(
-    session: Session,
-    settings: AlertSettings,
-    parent: DeliveryRow,
-    stored: StoredArticle,
-    now: datetime,
-) -> None:
+def _followup_row(
+    settings: AlertSettings, parent: DeliveryRow, stored: StoredArticle
+) -> dict[str, Any] | None:
     if parent.article_id == stored.article_id or parent.theme_id is None:
-        return
+        return None
     theme = settings.rules.themes.get(parent.theme_id)
     if theme is None:  # the theme was removed from the config since
-        return
-    msg = _message("followup", settings, theme, parent.channel, stored, None)
-    outbox.enqueue(
-        session,
-        now,
-        dedup_key=f"followup:{stored.article_id}:{parent.theme_id}",
-        kind="followup",
-        theme_id=parent.theme_id,
-        story_id=stored.story_id,
-        article_id=stored.article_id,
-        parent_id=parent.id,
-        channel=parent.channel,
-        payload=msg.to_dict(),
-    )
+        return None
+    return {
+        "dedup_key": f"followup:{stored.article_id}:{parent.theme_id}",
+        "kind": "followup",
+        "theme_id": parent.theme_id,
+        "story_id": stored.story_id,
+        "article_id": stored.article_id,
+        "parent_id": parent.id,
+        "channel": parent.channel,
+        "payload": _message("followup", settings, theme, parent.channel, stored, None).to_dict(),
+    }

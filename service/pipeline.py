@@ -19,7 +19,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 
 from service import logs, schedule
-from service.alerts import AlertSettings, StoredArticle, alerts_of_stories, record_matches
+from service.alerts import (
+    AlertSettings,
+    Report,
+    StoredArticle,
+    alerts_of_stories,
+    record_matches,
+)
 from service.domain import ParsedFeed
 from service.fetch import Fetched, Fetcher, FetchError, NotModified, Validators
 from service.normalize import content_fingerprint, normalize_entry
@@ -198,7 +204,6 @@ class Poller:
             )
             for a in articles
         ]
-        alerts = 0
         with self.db.transaction() as session:
             changed = upsert_articles(session, state.id, triples, now)
             placed = place_in_stories(
@@ -207,6 +212,7 @@ class Poller:
             earlier = alerts_of_stories(
                 session, {p.story_id for p in placed.values() if not p.new_story}
             )
+            reports = []
             for up in changed:
                 place = placed[up.row.id]
                 stored = StoredArticle(
@@ -219,7 +225,8 @@ class Poller:
                     tags=state.tags,
                 )
                 parents = earlier.get(place.story_id, []) if up.is_new else []
-                alerts += record_matches(session, settings.alerts, stored, now, parents)
+                reports.append(Report(stored, parents))
+            alerts = record_matches(session, settings.alerts, reports, now)
             values = success_values(state, result, feed.ttl_seconds, now)
             session.execute(update(SourceRow).where(SourceRow.id == state.id).values(values))
         new = sum(u.is_new for u in changed)

@@ -29,6 +29,29 @@ def enqueue(session: Session, now: datetime, **values: Any) -> int | None:
     return session.execute(stmt).scalar_one_or_none()
 
 
+ENQUEUE_CHUNK = 200  # rows per statement: far below SQLite's bound-variable limit
+
+
+def enqueue_many(session: Session, now: datetime, rows: list[dict[str, Any]]) -> list[str]:
+    """Insert deliveries whose dedup_key is new, in the given order (ids follow it);
+    returns the dedup keys actually inserted."""
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    base = {"status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now}
+    inserted: list[str] = []
+    for start in range(0, len(rows), ENQUEUE_CHUNK):
+        chunk = [base | row for row in rows[start : start + ENQUEUE_CHUNK]]
+        stmt = (
+            insert(DeliveryRow)
+            .values(chunk)
+            .on_conflict_do_nothing()
+            .returning(DeliveryRow.id, DeliveryRow.dedup_key)
+        )
+        done = dict(session.execute(stmt).all())
+        inserted += [done[i] for i in sorted(done)]
+    return inserted
+
+
 def find(session: Session, dedup_key: str) -> DeliveryRow | None:
     return session.scalar(select(DeliveryRow).where(DeliveryRow.dedup_key == dedup_key))
 
