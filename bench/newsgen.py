@@ -43,16 +43,17 @@ TOPICS = [
     "currency weakness", "refugee arrivals", "nuclear plant restart", "bird flu outbreak",
 ]  # fmt: skip
 EVENTS = [
-    "Typhoon {n} batters {city}, thousands evacuated",
-    "Stocks in {city} slide as {topic} weigh on investors",
-    "{leader} to visit {country} next week for talks on {topic}",
-    "Magnitude {m} earthquake strikes off {country}; no tsunami warning",
-    "{country}'s {subject} {action} {topic}",
-    "Protesters rally in {city} over {topic}",
-    "{country} and {country2} sign deal on {topic}",
-    "Explainer: what {topic} mean for {country}",
-    "{city} marathon draws record field despite {topic}",
-    "Opinion: {country} cannot ignore {topic} any longer",
+    "Typhoon {n} batters {city}; {count} evacuated and {small} missing",
+    "{city} stocks slide {pct}% as {topic} weigh on {subject} shares",
+    "{leader} to visit {country} on {day} for talks on {topic} and {topic2}",
+    "Magnitude {m} quake strikes {small} km off {country}; no tsunami warning",
+    "{country}'s {subject} {action} {topic} after {pct}% jump",
+    "{count} rally in {city} over {topic}, {person} arrested",
+    "{country} and {country2} sign {count2}-year deal on {topic}",
+    "Explainer: what {topic} mean for {country} after {person}'s exit",
+    "{person} named head of {country}'s {subject} amid {topic}",
+    "Opinion: {country} cannot ignore {topic} any longer, says {person}",
+    "{country} {subject} fines {person2} over {topic} ({small} cases)",
 ]  # fmt: skip
 FIRST = [
     "Aiko", "Min-jun", "Rahul", "Mei", "Tomas", "Sarah", "Kenji", "Ji-woo", "Priya", "Liam",
@@ -117,7 +118,16 @@ def story(rng: random.Random, match_rate: float = 0.03, on_theme: bool | None = 
     else:
         template = rng.choice(EVENTS)
     country, country2 = rng.sample(COUNTRIES, 2)
+    topic, topic2 = rng.sample(TOPICS, 2)
     title = template.format(
+        person=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+        person2=f"{rng.choice(LAST)} {rng.choice(['Holdings', 'Group', 'Corp', 'Partners'])}",
+        count=f"{rng.randint(2, 90) * 100:,}",
+        count2=rng.randint(2, 30),
+        small=rng.randint(2, 99),
+        pct=f"{rng.uniform(0.2, 9):.1f}",
+        day=rng.choice(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]),
+        topic2=topic2,
         n=rng.choice(["Mawar", "Khanun", "Lan", "Saola", "Koinu", "Doksuri"]),
         m=f"{rng.uniform(4.5, 7.2):.1f}",
         city=rng.choice(CITIES),
@@ -126,7 +136,7 @@ def story(rng: random.Random, match_rate: float = 0.03, on_theme: bool | None = 
         leader=rng.choice(LEADERS),
         subject=rng.choice(SUBJECTS),
         action=rng.choice(ACTIONS),
-        topic=rng.choice(TOPICS),
+        topic=topic,
     )
     title = title[0].upper() + title[1:]
     summary = " ".join(_sentence(rng) for _ in range(2))

@@ -92,6 +92,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     p.add_argument("--quick", action="store_true", help="smaller sizes, for trying it out")
     p.add_argument("--profile", action="store_true", help="pyinstrument the churn/304 polls")
     p.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
+    p.add_argument(
+        "--reuse-polling", action="store_true", help="reuse bench/.work/polling.json (re-render)"
+    )
     args = p.parse_args(argv)
     WORK.mkdir(exist_ok=True)
     started = time.monotonic()
@@ -103,8 +106,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         latency_args += ["--sources", "200", "--items", "10"]
     if args.profile:
         polling_args.append("--profile")
-    print("polling benchmarks ...", flush=True)
-    polling, polling_error = run_json(polling_args, WORK / "polling.json", 1500)
+    saved = WORK / "polling.json"
+    if args.reuse_polling and saved.exists():
+        polling, polling_error = json.loads(saved.read_text()), ""
+    else:
+        print("polling benchmarks ...", flush=True)
+        polling, polling_error = run_json(polling_args, saved, 1500)
     print("latency benchmark ...", flush=True)
     latency, latency_error = run_json(latency_args, WORK / "latency.json", 600)
     others = {}

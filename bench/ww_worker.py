@@ -63,7 +63,7 @@ async def profiled(runtime: Runtime, out: str) -> dict[str, Any]:
     from pyinstrument import Profiler
 
     threaded = asyncio.to_thread
-    asyncio.to_thread = _inline  # type: ignore[assignment]
+    asyncio.to_thread = _inline
     try:
         with Profiler(async_mode="enabled") as profiler:
             result = await poll(runtime)
