@@ -22,6 +22,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from statistics import quantiles
 from typing import Any
@@ -70,6 +71,15 @@ def delivered_at(slack: SlackServer, link: str) -> float | None:
     return None
 
 
+def stored_at(database: Path, link: str) -> float | None:
+    """When the poll that found the item stored it (articles.first_seen, naive UTC)."""
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5) as db:
+        row = db.execute("select min(first_seen) from articles where link = ?", (link,)).fetchone()
+    if not row or row[0] is None:
+        return None
+    return datetime.fromisoformat(row[0]).replace(tzinfo=UTC).timestamp()
+
+
 def publish_and_collect(
     farm: FarmProcess, slack: SlackServer, sources: int, items: int, every: float
 ) -> list[dict[str, Any]]:
@@ -116,6 +126,10 @@ def latency_suite(sources: int, items: int, every: float) -> dict[str, Any]:
             first_cycle = wait_for_first_cycle(work / "bench.db", sources)
             time.sleep(3)
             published = publish_and_collect(farm, slack, sources, items, every)
+            for p in published:
+                found = stored_at(work / "bench.db", p["link"])
+                at = delivered_at(slack, p["link"])
+                p["poll_to_slack"] = None if found is None or at is None else at - found
         finally:
             service.send_signal(signal.SIGTERM)
             try:
@@ -143,6 +157,13 @@ def summarize(
     if len(latencies) >= 2:
         cuts = quantiles(latencies, n=100, method="inclusive")
         result.update(p50=cuts[49], p95=cuts[94], max=latencies[-1])
+    # The Slack issue's figure: from the end of the poll that found the story (its
+    # stored time) to Slack's acceptance.
+    after_poll = sorted(p["poll_to_slack"] for p in published if p.get("poll_to_slack") is not None)
+    result["poll_to_slack"] = after_poll
+    if len(after_poll) >= 2:
+        cuts = quantiles(after_poll, n=100, method="inclusive")
+        result.update(poll_to_slack_p50=cuts[49], poll_to_slack_p95=cuts[94])
     return result
 
 

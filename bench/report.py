@@ -91,6 +91,13 @@ def summary_table(
             f"{_fmt(latency['p95'])} | n/a | n/a | n/a | p95 < 12 s, every item delivered "
             f"| {_verdict(ok)} |"
         )
+    if latency and "poll_to_slack_p95" in latency:
+        p95 = latency["poll_to_slack_p95"]
+        rows.append(
+            f"| end of the finding poll to Slack p50 / p95, s | "
+            f"{_fmt(latency['poll_to_slack_p50'])} / {_fmt(p95)} | n/a | n/a | n/a "
+            f"| p95 < 2 s (Slack issue) | {_verdict(p95 < 2)} |"
+        )
     return rows
 
 
