@@ -51,10 +51,13 @@ class Worker:
     async def poll_tick(self) -> None:
         if self.stopping:
             return
+        # Claim no more than can be in flight soon: a slow fleet must not pile up leases
+        # (and memory) on one worker while another could take them.
+        room = self.runtime.app.config.polling.concurrency * 4 - len(self.in_flight)
+        if room <= 0:
+            return
         try:
-            states = await self.runtime.poller.claim(
-                limit=self.runtime.app.config.polling.concurrency * 4
-            )
+            states = await self.runtime.poller.claim(limit=room)
         except Exception as exc:
             logs.error("poll.claim_failed", error=repr(exc))
             return
