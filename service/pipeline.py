@@ -13,7 +13,7 @@ import time
 import traceback
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
@@ -168,7 +168,7 @@ class Poller:
             ms=ms,
             error=outcome.error,
         )
-        return PollOutcome(**{**outcome.__dict__, "ms": ms})
+        return replace(outcome, ms=ms)
 
     async def _handle(
         self, state: SourceState, result: Fetched | NotModified, settings: PollSettings
