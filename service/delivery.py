@@ -151,7 +151,9 @@ class Deliverer:
                 outbox.mark_retry(
                     session,
                     item.id,
-                    self.now() + timedelta(seconds=2),
+                    # not before its alert's own next try: a Slack outage must not
+                    # fill every claim with follow-ups that can only wait
+                    max(self.now() + timedelta(seconds=2), parent.next_attempt_at),
                     "waiting for its alert",
                     False,
                 )

@@ -96,6 +96,8 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Say plainly whether the PostgreSQL half of the suite ran (CI must show it)."""
     passed = terminalreporter.stats.get("passed", [])
     on_postgres = [r for r in passed if "postgresql" in r.nodeid or "pg_schema" in r.nodeid]
-    url = postgres_url() if _PG_URL is not False else None
-    where = url or "no server reachable (those tests were skipped)"
+    if _PG_URL is False:
+        where = "(no selected test needed it)"
+    else:
+        where = postgres_url() or "(none reachable: those tests were skipped)"
     terminalreporter.write_line(f"PostgreSQL: {len(on_postgres)} tests passed against {where}")

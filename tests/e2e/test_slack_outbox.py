@@ -104,3 +104,40 @@ def test_alerts_over_max_per_hour_are_held_and_sent_as_one_summary(
     assert len(slack.messages) == 3
     summary = slack.messages[-1].text
     assert "4 more stories" in summary and "Quad" in summary
+
+
+def test_follow_ups_found_during_an_outage_reply_in_the_thread_once_slack_is_back(
+    tmp_path: Path, slack: SlackServer, feeds: FeedServer
+) -> None:
+    title = "Quad foreign ministers agree maritime security plan in Tokyo"
+    feeds.route("/a", body=rss([Item(title, "https://a.example/story")]))
+    feeds.route("/b", body=rss([Item(title, "https://b.example/other-url")]))
+    config = write_config(
+        tmp_path, f"sqlite:///{tmp_path / 'w.db'}",
+        [("A", feeds.url("/a")), ("B", feeds.url("/b"))], slack_api=slack.api_url,
+    )  # fmt: skip
+    clock = FakeClock(datetime(2026, 11, 28, 0, 0, tzinfo=UTC))
+    app = open_app(str(config), clock=clock)
+    slack.unavailable_for(3600)
+
+    async def run() -> None:
+        runtime = Runtime(app, pace=0)
+        try:
+            await runtime.poller.poll_due_once(name="A")
+            await runtime.deliverer.deliver_pending_once()
+            await runtime.poller.poll_due_once(name="B")
+            for _ in range(3):
+                await runtime.deliverer.deliver_pending_once()
+            slack.recover()
+            for _ in range(4):
+                clock.advance(timedelta(minutes=15))
+                await runtime.deliverer.deliver_pending_once()
+        finally:
+            await runtime.aclose()
+
+    asyncio.run(run())
+    app.close()
+    top = [m for m in slack.messages if m.thread_ts is None]
+    replies = [m for m in slack.messages if m.thread_ts is not None]
+    assert len(top) == 1 and len(replies) == 1
+    assert replies[0].thread_ts == top[0].ts
