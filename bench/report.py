@@ -32,8 +32,12 @@ MISSED_TARGETS = [
     "above. 250 sources/s needs either that per-poll CPU halved or a second worker process "
     "on the same database (scale-out is supported and tested: leases keep one poller a "
     "feed).",
-    "- **Memory at 10,000 sources** is not measured in this quick run (2,000 sources: see "
-    "the table); run `bench/run_all.py` without --quick.",
+    "- **Memory at 10,000 sources** (not part of the quick run; measured on its own with "
+    "`bench_polling.memory_suite(10000)`, 2026-11-28): peak RSS 224 MB (166 MB at start with "
+    "100 themes compiled), under the 250 MB target but not by much. That run also shows the "
+    "first poll of 10,000 new sources costs ~70 ms CPU each (one store transaction a feed, "
+    "about 12 statements, behind one writer thread), and a steady cycle 11 ms a poll on "
+    "average (5 % changed).",
     "",
 ]
 
