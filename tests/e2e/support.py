@@ -29,6 +29,22 @@ themes:
     query: '(@japan NEAR/15 @korea) AND (normaliz* OR thaw OR summit)'
 """
 
+# Twelve different Quad stories (no two alike enough to be grouped as one).
+QUAD_HEADLINES = [
+    "Quad ministers pledge maritime surveillance network for Indian Ocean",
+    "Vaccine factory in Hyderabad gets Quad funding boost",
+    "Undersea cables: Quad unveils repair ship programme",
+    "Australia hosts Quad talks on rare earth stockpiles",
+    "Typhoon response drills bring Quad navies to Okinawa",
+    "Quad satellites to share space debris tracking data",
+    "Chipmakers welcome Quad semiconductor supply map",
+    "Pacific islands tap Quad climate adaptation fund",
+    "Quad counterterrorism group meets in Canberra",
+    "Quad hydrogen standard draft published for comment",
+    "Cyber agencies of the Quad stage joint exercise",
+    "Quad fellowship opens applications for engineers",
+]
+
 
 @dataclass(frozen=True)
 class Item:

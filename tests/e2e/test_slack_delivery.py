@@ -10,7 +10,7 @@ import pytest
 
 from service.app import open_app
 from service.runtime import Runtime
-from tests.e2e.support import Item, cli, rss, write_config
+from tests.e2e.support import QUAD_HEADLINES, Item, cli, rss, write_config
 from tests.feedserver import FeedServer
 from tests.slackserver import SlackServer
 
@@ -102,23 +102,9 @@ def test_two_different_stories_on_the_same_topic_alert_twice(
 def test_a_slack_outage_delays_alerts_and_recovery_delivers_each_once_in_order(
     feeds: FeedServer, slack: SlackServer, sqlite_url: str, tmp_path: Path
 ) -> None:
-    headlines = [
-        "Quad ministers pledge maritime surveillance network for Indian Ocean",
-        "Vaccine factory in Hyderabad gets Quad funding boost",
-        "Undersea cables: Quad unveils repair ship programme",
-        "Australia hosts Quad talks on rare earth stockpiles",
-        "Typhoon response drills bring Quad navies to Okinawa",
-        "Quad satellites to share space debris tracking data",
-        "Chipmakers welcome Quad semiconductor supply map",
-        "Pacific islands tap Quad climate adaptation fund",
-        "Quad counterterrorism group meets in Canberra",
-        "Quad hydrogen standard draft published for comment",
-        "Cyber agencies of the Quad stage joint exercise",
-        "Quad fellowship opens applications for engineers",
-    ]
     items = [
         Item(f"{title} ({n:02d})", f"https://example.com/{n}", "")
-        for n, title in enumerate(headlines)
+        for n, title in enumerate(QUAD_HEADLINES)
     ]
     feeds.route("/feed.xml", body=rss(items))
     config = write_config(

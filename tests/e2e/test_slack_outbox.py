@@ -12,18 +12,11 @@ from service.app import App, open_app
 from service.clock import FakeClock
 from service.runtime import Runtime
 from service.store.models import DeliveryRow
-from tests.e2e.support import Item, rss, write_config
+from tests.e2e.support import QUAD_HEADLINES, Item, rss, write_config
 from tests.feedserver import FeedServer
 from tests.slackserver import SlackServer
 
-HEADLINES = [
-    "Quad ministers pledge maritime surveillance network for Indian Ocean",
-    "Vaccine factory in Hyderabad gets Quad funding boost",
-    "Undersea cables: Quad unveils repair ship programme",
-    "Australia hosts Quad talks on rare earth stockpiles",
-    "Typhoon response drills bring Quad navies to Okinawa",
-    "Quad satellites to share space debris tracking data",
-]
+HEADLINES = QUAD_HEADLINES[:6]
 
 
 def setup(tmp_path: Path, slack: SlackServer, max_per_hour: int = 30) -> tuple[App, FakeClock]:
