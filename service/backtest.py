@@ -6,13 +6,12 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from service.domain import Span
+from service.domain import Span, link_host
 from service.progress import Progress
 from service.rules import CompiledQuery, MatchItem, explain
 from service.store.models import ArticleRow, HitRow, SourceRow
@@ -77,7 +76,7 @@ def backtest(
         item = MatchItem(
             title=article.title,
             summary=article.summary,
-            source=_host(article.link),
+            source=link_host(article.link),
             feed=source.name,
             tags=tuple(source.tags or ()),
             lang=article.lang,
@@ -108,7 +107,3 @@ def _alerted_articles(session: Session, theme_id: str) -> set[int]:
             select(HitRow.article_id).where(HitRow.theme_id == theme_id, HitRow.alerted.is_(True))
         )
     )
-
-
-def _host(link: str) -> str:
-    return (urlsplit(link).hostname or "").lower().removeprefix("www.")

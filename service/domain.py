@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
+from urllib.parse import urlsplit
 
 Field = Literal["title", "summary"]
 
@@ -58,10 +59,12 @@ class Article:
 
     @property
     def host(self) -> str:
-        from urllib.parse import urlsplit
+        return link_host(self.link)
 
-        host = (urlsplit(self.link).hostname or "").lower()
-        return host.removeprefix("www.")
+
+def link_host(url: str) -> str:
+    """The host an article link points at, as `source:` compares it (no leading www.)."""
+    return (urlsplit(url).hostname or "").lower().removeprefix("www.")
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from typing import Any
 
 from service.app import open_app
 from service.backtest import BacktestResult, backtest
-from service.commands.match import span_json
+from service.commands.match import report_invalid_query, span_json
 from service.commands.sources import iso
 from service.config import parse_duration
 from service.rules import WRLError, compile_query
@@ -33,15 +33,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             query = compile_query(query_text, app.config.aliases)
         except WRLError as exc:
-            error = {"code": exc.code, "position": exc.position, "message": exc.message}
-            if args.json:
-                print(json.dumps({"error": error}, ensure_ascii=False))
-            else:
-                print(
-                    f"error {exc.code}: {exc.message}\n  {query_text}\n  {' ' * exc.position}^",
-                    file=sys.stderr,
-                )
-            return 2
+            return report_invalid_query(args, query_text, exc)
         with app.db.transaction() as session:
             result = backtest(
                 session, query, since, app.config.timezone, args.theme, progress=not args.json

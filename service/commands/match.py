@@ -7,10 +7,9 @@ import json
 import sys
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from service.config import Config, ConfigError, load_config
-from service.domain import Span
+from service.domain import Span, link_host
 from service.rules import MatchItem, WRLError, compile_query, explain
 from service.textmark import highlight
 
@@ -29,7 +28,7 @@ def _config(path: str | None) -> Config | None:
 
 
 def _item(args: argparse.Namespace, config: Config | None) -> MatchItem:
-    host = (urlsplit(args.url).hostname or "").lower().removeprefix("www.") if args.url else ""
+    host = link_host(args.url) if args.url else ""
     tags: tuple[str, ...] = ()
     if config and args.feed:
         tags = next(
@@ -62,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         query = compile_query(query_text, config.aliases if config else {})
     except WRLError as exc:
-        return _invalid(args, query_text, exc)
+        return report_invalid_query(args, query_text, exc)
     spans = explain(query, _item(args, config))
     matched = spans is not None
     if args.json:
@@ -76,7 +75,8 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _invalid(args: argparse.Namespace, query: str, exc: WRLError) -> int:
+def report_invalid_query(args: argparse.Namespace, query: str, exc: WRLError) -> int:
+    """The error object of PRODUCT.md with --json, else the message and a caret; exit 2."""
     if args.json:
         error = {"code": exc.code, "position": exc.position, "message": exc.message}
         if exc.alias:
