@@ -18,6 +18,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import Executor, Future
 from pathlib import Path
 from typing import Any
 
@@ -57,18 +58,31 @@ async def _inline(func: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any
     return func(*args, **kwargs)
 
 
+class _InlineExecutor(Executor):
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:
+            future.set_exception(exc)
+        return future
+
+
 async def profiled(runtime: Runtime, out: str) -> dict[str, Any]:
     """One poll under pyinstrument. pyinstrument samples one thread, so the pipeline's
-    asyncio.to_thread() work runs inline on the loop thread while profiling."""
+    parsing (asyncio.to_thread) and its writer thread's stores run inline on the loop
+    thread while profiling."""
     from pyinstrument import Profiler
 
-    threaded = asyncio.to_thread
+    threaded, writer = asyncio.to_thread, runtime.poller.writer
     asyncio.to_thread = _inline
+    runtime.poller.writer = _InlineExecutor()  # type: ignore[assignment]
     try:
         with Profiler(async_mode="enabled") as profiler:
             result = await poll(runtime)
     finally:
         asyncio.to_thread = threaded
+        runtime.poller.writer = writer
     Path(out).write_text(profiler.output_html())
     Path(out).with_suffix(".txt").write_text(profiler.output_text(unicode=False, show_all=False))
     return result

@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from service.dedup_text import (
     TextSignature,
     lsh_keys,
+    lsh_keys_many,
     signature_from_bytes,
     signature_to_bytes,
     text_signature,
@@ -31,6 +32,7 @@ __all__ = [
     "TextSignature",
     "choose_story",
     "lsh_keys",
+    "lsh_keys_many",
     "signature_from_bytes",
     "signature_to_bytes",
     "story_url_key",

@@ -7,13 +7,14 @@ The settings below were chosen by measurement on real headline pairs (bench/DEDU
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import operator
 import re
 import struct
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -91,8 +92,7 @@ def shingles(title: str, summary: str) -> set[str]:
     return out
 
 
-def _shingle_hash(shingle: str) -> int:
-    return int.from_bytes(hashlib.blake2b(shingle.encode("utf-8"), digest_size=8).digest(), "big")
+_blake8 = functools.partial(hashlib.blake2b, digest_size=8)
 
 
 def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
@@ -114,7 +114,8 @@ _PERMUTATIONS: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
 def minhash(items: Iterable[str], num_perm: int = NUM_PERM) -> tuple[int, ...]:
     """One minimum per hash function; empty input gives an all-max (never matching) vector."""
-    x = np.fromiter((_shingle_hash(s) for s in items), dtype=np.uint64)
+    digests = b"".join(_blake8(s.encode("utf-8")).digest() for s in items)
+    x = np.frombuffer(digests, dtype=">u8").astype(np.uint64)
     if not x.size:
         return (_MAX32,) * num_perm
     a, b = _permutations(num_perm)
@@ -145,6 +146,27 @@ def lsh_keys(sig: TextSignature, bands: int = BANDS, rows: int = ROWS) -> list[i
             value = ((value ^ minimum) * _MIX) & _MASK64
         keys.append(value >> 1)  # 63 bits: fits a signed BIGINT
     return keys
+
+
+def lsh_keys_many(
+    sigs: Sequence[TextSignature], bands: int = BANDS, rows: int = ROWS
+) -> list[list[int]]:
+    """lsh_keys() of many signatures in one numpy pass (identical keys)."""
+    full = [s for s in sigs if s.size and len(s.minhash) >= bands * rows]
+    if not full:
+        return [lsh_keys(s, bands, rows) for s in sigs]
+    minima = np.array([s.minhash[: bands * rows] for s in full], dtype=np.uint64)
+    minima = minima.reshape(len(full), bands, rows)
+    value = np.arange(bands, dtype=np.uint64) * np.uint64(_GOLDEN)
+    value = np.broadcast_to(value, (len(full), bands)).copy()
+    with np.errstate(over="ignore"):
+        for r in range(rows):
+            value = (value ^ minima[:, :, r]) * np.uint64(_MIX)
+    keys = iter((value >> np.uint64(1)).tolist())
+    return [
+        next(keys) if s.size and len(s.minhash) >= bands * rows else lsh_keys(s, bands, rows)
+        for s in sigs
+    ]
 
 
 def signature_to_bytes(sig: TextSignature) -> bytes:

@@ -16,9 +16,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from service import dedup
-from service.store.models import ArticleRow, Base, StoryBandRow, StoryKeyRow, StoryRow
+from service.store.models import ArticleRow, Base, StoryKeyRow, StoryRow
 
 MAX_CANDIDATES = 32  # stories compared per new article, whatever the collisions
+BAND_CHUNK = 4000  # band keys per lookup: below SQLite's and PostgreSQL's parameter limits
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ def place_in_stories(
 ) -> dict[int, Placement]:
     """Placement of every row (by article id); rows without a story get one."""
     placed = _existing(session, [r for r in rows if r.story_id is not None])
-    pending = [_prepare(r) for r in rows if r.story_id is None]
+    pending = _prepare([r for r in rows if r.story_id is None])
     if not pending:
         return placed
     by_key = _stories_by_key(session, [k for p in pending for k in p.keys])
@@ -93,10 +94,14 @@ def place_in_stories(
     return placed
 
 
-def _prepare(row: ArticleRow) -> _Pending:
-    signature = dedup.text_signature(row.title, row.summary)
-    row.signature = dedup.signature_to_bytes(signature)
-    return _Pending(row, exact_keys(row), signature, dedup.lsh_keys(signature))
+def _prepare(rows: list[ArticleRow]) -> list[_Pending]:
+    signatures = [dedup.text_signature(row.title, row.summary) for row in rows]
+    bands_of = dedup.lsh_keys_many(signatures)
+    pending = []
+    for row, signature, bands in zip(rows, signatures, bands_of, strict=True):
+        row.signature = dedup.signature_to_bytes(signature)
+        pending.append(_Pending(row, exact_keys(row), signature, bands))
+    return pending
 
 
 def _existing(
@@ -134,18 +139,13 @@ def _candidates(
     if not bands:
         return {}
     published = [p.row.published for p in pending]
-    rows = session.execute(
-        select(StoryBandRow.band, StoryBandRow.story_id, StoryBandRow.article_id)
-        .join(ArticleRow, ArticleRow.id == StoryBandRow.article_id)
-        .where(
-            StoryBandRow.band.in_(bands),
-            # Near-duplicate text within one outlet is its own boilerplate ("Statement by
-            # the Press Secretary on ..."), not the same story: those share a guid or URL.
-            ArticleRow.source_id != source_id,
-            ArticleRow.published >= min(published) - grouping.window,
-            ArticleRow.published <= max(published) + grouping.window,
-        )
-    ).all()
+    rows = _band_rows(
+        session,
+        bands,
+        source_id,
+        min(published) - grouping.window,
+        max(published) + grouping.window,
+    )
     by_band: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for band, story_id, article_id in rows:
         by_band[band].append((story_id, article_id))
@@ -160,6 +160,33 @@ def _candidates(
         ]
         for row_id, picks in chosen.items()
     }
+
+
+def _band_rows(
+    session: Session, bands: set[int], source_id: int, start: datetime, end: datetime
+) -> list[tuple[int, int, int]]:
+    """(band, story, article) of other outlets' articles published in [start, end] that
+    share a band. Straight to the driver: a feed's new articles look up a few thousand
+    integer keys, and SQLAlchemy's per-value IN expansion would cost more than the query.
+    Near-duplicate text within one outlet is its own boilerplate ("Statement by the Press
+    Secretary on ..."), not the same story: those share a guid or URL instead."""
+    connection = session.connection()
+    dialect = connection.dialect
+    when = ArticleRow.published.type.bind_processor(dialect)
+    low, high = (when(start), when(end)) if when else (start, end)
+    mark = "%s" if dialect.name == "postgresql" else "?"
+    out: list[tuple[int, int, int]] = []
+    keys = list(bands)
+    for first in range(0, len(keys), BAND_CHUNK):
+        chunk = keys[first : first + BAND_CHUNK]
+        sql = (
+            "SELECT b.band, b.story_id, b.article_id FROM story_bands b "
+            "JOIN articles a ON a.id = b.article_id "
+            f"WHERE b.band IN ({', '.join([mark] * len(chunk))}) "
+            f"AND a.source_id != {mark} AND a.published >= {mark} AND a.published <= {mark}"
+        )
+        out += connection.exec_driver_sql(sql, (*chunk, source_id, low, high)).all()
+    return out
 
 
 def _most_shared(
@@ -199,9 +226,10 @@ def _by_text(
 
 
 def _record_keys(session: Session, pending: list[_Pending]) -> None:
-    keys = {k: p.row.story_id for p in pending for k in p.keys}
+    ids = [(p, p.row.story_id, p.row.id) for p in pending]  # ORM attribute reads, once each
+    keys = {k: story for p, story, _ in ids for k in p.keys}
     _insert_ignore(session, StoryKeyRow, [{"key": k, "story_id": s} for k, s in keys.items()])
-    bands = {(b, p.row.story_id): p.row.id for p in pending for b in p.bands}
+    bands = {(b, story): article for p, story, article in ids for b in p.bands}
     _insert_bands(session, [(b, s, a) for (b, s), a in bands.items()])
 
 
