@@ -35,7 +35,7 @@ from service.store import sources as source_repo
 from service.store.articles import upsert_articles
 from service.store.models import SourceRow
 from service.store.poll_state import PollStateBuffer
-from service.store.stories import Grouping, place_in_stories
+from service.store.stories import PRUNE_BATCH, Grouping, place_in_stories, prune_bands
 
 LEASE = timedelta(minutes=5)
 Parser = Callable[[bytes, Mapping[str, str], str], ParsedFeed]
@@ -122,6 +122,18 @@ class Poller:
     def flush(self) -> int:
         """Write the buffered poll results (304s, unchanged bodies, failures)."""
         return self.state.flush(self.db)
+
+    def prune(self) -> int:
+        """Drop LSH bands that no new article can use any more (published more than twice
+        the grouping window ago), a batch per transaction; returns the articles pruned."""
+        before = self.now() - 2 * self.settings().grouping.window
+        total = 0
+        while True:
+            with self.db.transaction() as session:
+                pruned = prune_bands(session, before)
+            total += pruned
+            if pruned < PRUNE_BATCH:
+                return total
 
     async def claim(
         self, limit: int, name: str | None = None, force: bool = False

@@ -18,6 +18,7 @@ from service.pipeline import PollOutcome
 from service.runtime import Runtime
 
 TICK_SECONDS = 1.0
+PRUNE_SECONDS = 3600.0
 MISFIRE_GRACE = 60
 
 
@@ -44,6 +45,7 @@ class Worker:
         add(self.poll_tick, "interval", seconds=TICK_SECONDS, id="poll", **opts)
         add(self.deliver_tick, "interval", seconds=TICK_SECONDS, id="deliver", **opts)
         add(self.flush_tick, "interval", seconds=TICK_SECONDS, id="flush", **opts)
+        add(self.prune_tick, "interval", seconds=PRUNE_SECONDS, id="prune", **opts)
         for name, (seconds, job) in self.extra_jobs.items():
             add(_guarded(name, job), "interval", seconds=seconds, id=name, **opts)
         self.scheduler.start()
@@ -77,6 +79,15 @@ class Worker:
             await asyncio.get_running_loop().run_in_executor(poller.writer, poller.flush)
         except Exception as exc:
             logs.error("poll.flush_failed", error=repr(exc))
+
+    async def prune_tick(self) -> None:
+        try:
+            poller = self.runtime.poller
+            pruned = await asyncio.get_running_loop().run_in_executor(poller.writer, poller.prune)
+            if pruned:
+                logs.event("stories.pruned", articles=pruned)
+        except Exception as exc:
+            logs.error("stories.prune_failed", error=repr(exc))
 
     async def deliver_tick(self) -> None:
         try:

@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from service import dedup
-from service.store.models import ArticleRow, Base, StoryKeyRow, StoryRow
+from service.store.models import ArticleRow, Base, StoryBandRow, StoryKeyRow, StoryRow
 
 MAX_CANDIDATES = 32  # stories compared per new article, whatever the collisions
 BAND_CHUNK = 4000  # band keys per lookup: below SQLite's and PostgreSQL's parameter limits
@@ -256,3 +256,24 @@ def _insert_ignore(session: Session, table: type[Base], values: list[dict[str, A
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     # Core (not ORM bulk) and parameters as a list: one compiled statement, executemany.
     session.connection().execute(insert(table).on_conflict_do_nothing(), values)
+
+
+PRUNE_BATCH = 5_000  # articles whose bands go in one statement: short write locks
+
+
+def prune_bands(session: Session, before: datetime, limit: int = PRUNE_BATCH) -> int:
+    """Delete the LSH bands of up to `limit` articles published before `before`; returns
+    how many articles lost their bands. Only articles within the grouping window of a new
+    one are ever candidates, so older bands are dead weight that would otherwise grow the
+    table (64 rows an article) and slow every insert and lookup as the years go by."""
+    old = (
+        select(StoryBandRow.article_id)
+        .join(ArticleRow, ArticleRow.id == StoryBandRow.article_id)
+        .where(ArticleRow.published < before)
+        .distinct()
+        .limit(limit)
+    )
+    ids = list(session.scalars(old))
+    if ids:
+        session.execute(delete(StoryBandRow).where(StoryBandRow.article_id.in_(ids)))
+    return len(ids)
