@@ -20,6 +20,7 @@ from service.dedup_text import (
     lsh_keys,
     lsh_keys_many,
     signature_from_bytes,
+    signature_minima,
     signature_to_bytes,
     text_signature,
 )
@@ -33,7 +34,9 @@ __all__ = [
     "choose_story",
     "lsh_keys",
     "lsh_keys_many",
+    "pick_best",
     "signature_from_bytes",
+    "signature_minima",
     "signature_to_bytes",
     "story_url_key",
     "text_signature",
@@ -110,17 +113,30 @@ def choose_story(
     threshold: float = DEFAULT_THRESHOLD,
     window: timedelta = DEFAULT_WINDOW,
 ) -> int | None:
-    """The best-matching story within the window at or above the threshold, else None.
+    """The best-matching story within the window at or above the threshold, else None."""
+    scored = (
+        (sig.similarity(c.signature), c.published, c.story_id)
+        for c in candidates
+        if abs(c.published - published) <= window
+    )
+    return pick_best(scored, published, threshold, window)
 
-    Ties go to the earlier story, so replaying the same input always picks the same one.
-    """
+
+def pick_best(
+    scored: Iterable[tuple[float, datetime, int]],
+    published: datetime,
+    threshold: float = DEFAULT_THRESHOLD,
+    window: timedelta = DEFAULT_WINDOW,
+) -> int | None:
+    """The story of the best (score, published, story id) within the window at or above
+    the threshold, else None. Ties go to the earlier story, so replaying the same input
+    always picks the same one."""
     best: tuple[float, float, int] | None = None
-    for cand in candidates:
-        if abs(cand.published - published) > window:
+    for score, when, story_id in scored:
+        if score < threshold or abs(when - published) > window:
             continue
-        score = sig.similarity(cand.signature)
-        rank = (score, -cand.published.timestamp(), -cand.story_id)
-        if score >= threshold and (best is None or rank > best):
+        rank = (score, -when.timestamp(), -story_id)
+        if best is None or rank > best:
             best = rank
     return -best[2] if best else None
 

@@ -175,6 +175,15 @@ def signature_to_bytes(sig: TextSignature) -> bytes:
     return struct.pack(f">BIH{count}I", _FORMAT_VERSION, sig.size, count, *sig.minhash)
 
 
+def signature_minima(data: bytes) -> np.ndarray | None:
+    """The minima of a stored signature as a read-only uint32 array (no copy), or None
+    for a text without shingles or a format this version does not know."""
+    version, size, count = struct.unpack_from(">BIH", data)
+    if version != _FORMAT_VERSION or not size:
+        return None
+    return np.frombuffer(data, dtype=">u4", count=count, offset=struct.calcsize(">BIH"))
+
+
 def signature_from_bytes(data: bytes) -> TextSignature:
     version, size, count = struct.unpack_from(">BIH", data)
     if version != _FORMAT_VERSION:

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import queue
 import time
 import traceback
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
+from sqlalchemy.orm import Session
 
 from service import logs, schedule
 from service.alerts import (
@@ -38,6 +40,7 @@ from service.store.poll_state import PollStateBuffer
 from service.store.stories import PRUNE_BATCH, Grouping, place_in_stories, prune_bands
 
 LEASE = timedelta(minutes=5)
+STORE_BATCH = 32  # feeds a store transaction takes at most: bounded write-lock time
 Parser = Callable[[bytes, Mapping[str, str], str], ParsedFeed]
 
 
@@ -88,6 +91,14 @@ class PollOutcome:
 
 
 @dataclass(frozen=True)
+class _StoreJob:
+    state: SourceState
+    result: Fetched
+    feed: ParsedFeed
+    settings: PollSettings
+
+
+@dataclass(frozen=True)
 class PollSettings:
     backfill: timedelta | None  # None: everything alerts on a first poll
     grouping: Grouping
@@ -115,6 +126,7 @@ class Poller:
         self.parse = parse
         self.state = PollStateBuffer()
         self.writer = ThreadPoolExecutor(1, thread_name_prefix="wirewatch-writer")
+        self.stores: queue.SimpleQueue[tuple[_StoreJob, Future[PollOutcome]]] = queue.SimpleQueue()
 
     def close(self) -> None:
         self.writer.shutdown(wait=True)
@@ -196,12 +208,42 @@ class Poller:
         # one writer thread: SQLite takes one writer at a time anyway, and threads queuing
         # on its lock while holding the GIL would only slow everything down.
         feed = await asyncio.to_thread(self.parse, result.body, result.headers, result.url)
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.writer, self._store, state, result, feed, settings)
+        done: Future[PollOutcome] = Future()
+        self.stores.put((_StoreJob(state, result, feed, settings), done))
+        self.writer.submit(self._store_queued)
+        return await asyncio.wrap_future(done)
 
-    def _store(
-        self, state: SourceState, result: Fetched, feed: ParsedFeed, settings: PollSettings
-    ) -> PollOutcome:
+    def _store_queued(self) -> None:
+        """Store every feed waiting for the writer in one transaction, each in its own
+        savepoint: a feed that fails rolls back alone. When many feeds change at once,
+        they share one commit, and the pages their LSH bands touch are written once."""
+        jobs: list[tuple[_StoreJob, Future[PollOutcome]]] = []
+        while len(jobs) < STORE_BATCH:
+            try:
+                jobs.append(self.stores.get_nowait())
+            except queue.Empty:
+                break
+        if not jobs:
+            return  # an earlier call took this job along with its own
+        outcomes: list[tuple[Future[PollOutcome], PollOutcome | BaseException]] = []
+        try:
+            with self.db.transaction() as session:
+                for job, done in jobs:
+                    try:
+                        with session.begin_nested():
+                            outcomes.append((done, self._store(session, job)))
+                    except Exception as exc:
+                        outcomes.append((done, exc))
+        except Exception as exc:  # the commit itself failed: nothing of the batch is stored
+            outcomes = [(done, exc) for _, done in jobs]
+        for done, outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                done.set_exception(outcome)
+            else:
+                done.set_result(outcome)
+
+    def _store(self, session: Session, job: _StoreJob) -> PollOutcome:
+        state, result, feed, settings = job.state, job.result, job.feed, job.settings
         now = self.now()
         articles = [
             normalize_entry(entry, state.name, feed.lang, state.lang, now, result.url)
@@ -216,31 +258,28 @@ class Poller:
             )
             for a in articles
         ]
-        with self.db.transaction() as session:
-            changed = upsert_articles(session, state.id, triples, now)
-            placed = place_in_stories(
-                session, [u.row for u in changed], state.id, settings.grouping
+        changed = upsert_articles(session, state.id, triples, now)
+        placed = place_in_stories(session, [u.row for u in changed], state.id, settings.grouping)
+        earlier = alerts_of_stories(
+            session, {p.story_id for p in placed.values() if not p.new_story}
+        )
+        reports = []
+        for up in changed:
+            place = placed[up.row.id]
+            stored = StoredArticle(
+                article_id=up.row.id,
+                article=up.article,
+                story_id=place.story_id,
+                story_first_seen=place.first_seen,
+                is_new=up.is_new,
+                silent=up.row.silent,
+                tags=state.tags,
             )
-            earlier = alerts_of_stories(
-                session, {p.story_id for p in placed.values() if not p.new_story}
-            )
-            reports = []
-            for up in changed:
-                place = placed[up.row.id]
-                stored = StoredArticle(
-                    article_id=up.row.id,
-                    article=up.article,
-                    story_id=place.story_id,
-                    story_first_seen=place.first_seen,
-                    is_new=up.is_new,
-                    silent=up.row.silent,
-                    tags=state.tags,
-                )
-                parents = earlier.get(place.story_id, []) if up.is_new else []
-                reports.append(Report(stored, parents))
-            alerts = record_matches(session, settings.alerts, reports, now)
-            values = success_values(state, result, feed.ttl_seconds, now)
-            session.execute(update(SourceRow).where(SourceRow.id == state.id).values(values))
+            parents = earlier.get(place.story_id, []) if up.is_new else []
+            reports.append(Report(stored, parents))
+        alerts = record_matches(session, settings.alerts, reports, now)
+        values = success_values(state, result, feed.ttl_seconds, now)
+        session.execute(update(SourceRow).where(SourceRow.id == state.id).values(values))
         new = sum(u.is_new for u in changed)
         return PollOutcome(state.name, "ok", new=new, updated=len(changed) - new, alerts=alerts)
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import numpy as np
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -126,9 +127,12 @@ def _stories_by_key(session: Session, keys: list[str]) -> dict[str, int]:
     return dict(session.execute(query).all())
 
 
+_Candidate = tuple[int, np.ndarray, datetime]  # story id, stored minima, published
+
+
 def _candidates(
     session: Session, pending: list[_Pending], source_id: int, grouping: Grouping
-) -> dict[int, list[dedup.Candidate]]:
+) -> dict[int, list[_Candidate]]:
     """Candidate stories for each pending article (by article id): stored articles of other
     outlets that share band keys with it, the most-shared first, at most MAX_CANDIDATES.
 
@@ -151,12 +155,12 @@ def _candidates(
         by_band[band].append((story_id, article_id))
     chosen = {p.row.id: _most_shared(p, by_band) for p in pending}
     wanted = {article_id for picks in chosen.values() for _, article_id in picks}
-    signatures = _signatures(session, wanted)
+    stored = _signatures(session, wanted)
     return {
         row_id: [
-            dedup.Candidate(story_id, *signatures[article_id])
+            (story_id, *stored[article_id])
             for story_id, article_id in picks
-            if article_id in signatures
+            if article_id in stored
         ]
         for row_id, picks in chosen.items()
     }
@@ -201,9 +205,9 @@ def _most_shared(
     return [pair for pair, n in shared.most_common(MAX_CANDIDATES) if n >= floor]
 
 
-def _signatures(
-    session: Session, article_ids: set[int]
-) -> dict[int, tuple[dedup.TextSignature, datetime]]:
+def _signatures(session: Session, article_ids: set[int]) -> dict[int, tuple[np.ndarray, datetime]]:
+    """Stored MinHash minima (a view on the stored bytes: no per-value unpacking) and
+    publication time of these articles; texts without shingles never text-match."""
     if not article_ids:
         return {}
     rows = session.execute(
@@ -211,18 +215,28 @@ def _signatures(
             ArticleRow.id.in_(article_ids), ArticleRow.signature.is_not(None)
         )
     ).all()
-    return {i: (dedup.signature_from_bytes(raw), when) for i, raw, when in rows if raw is not None}
+    out = {}
+    for article_id, raw, when in rows:
+        minima = dedup.signature_minima(raw) if raw is not None else None
+        if minima is not None:
+            out[article_id] = (minima, when)
+    return out
 
 
 def _by_text(
-    item: _Pending, candidates: dict[int, list[dedup.Candidate]], grouping: Grouping
+    item: _Pending, candidates: dict[int, list[_Candidate]], grouping: Grouping
 ) -> int | None:
-    mine = candidates.get(item.row.id)
-    if not mine:
+    own = np.asarray(item.signature.minhash, dtype=np.uint32)
+    mine = [c for c in candidates.get(item.row.id, ()) if c[1].shape == own.shape]
+    if not mine or not item.signature.size:
         return None
-    return dedup.choose_story(
-        item.signature, item.row.published, mine, grouping.threshold, grouping.window
+    # dedup.choose_story's rule, with the similarity of all candidates in one numpy pass.
+    same = np.count_nonzero(np.stack([minima for _, minima, _ in mine]) == own, axis=1)
+    scored = (
+        (score, when, story_id)
+        for score, (story_id, _, when) in zip((same / own.size).tolist(), mine, strict=True)
     )
+    return dedup.pick_best(scored, item.row.published, grouping.threshold, grouping.window)
 
 
 def _record_keys(session: Session, pending: list[_Pending]) -> None:
