@@ -114,6 +114,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         polling, polling_error = run_json(polling_args, saved, 1500)
     print("latency benchmark ...", flush=True)
     latency, latency_error = run_json(latency_args, WORK / "latency.json", 600)
+    print("farm_realism.py ...", flush=True)
+    realism = run_text("farm_realism.py", [], 600)
     others = {}
     for script, extra in OTHERS:
         if (HERE / script).exists():
@@ -130,6 +132,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         polling_error=polling_error,
         latency=latency,
         latency_error=latency_error,
+        realism=realism,
         others=others,
     )
     args.out.write_text(text)
