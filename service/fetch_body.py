@@ -1,9 +1,10 @@
 """Read a response body with a hard cap on DECOMPRESSED bytes.
 
-httpx's own decoders inflate each network chunk without an output limit, so one
-64 KB chunk of a gzip bomb can become ~64 MB in memory before we could count it.
-Here zlib is asked for at most "what is left of the budget + 1" bytes at a time,
-so memory stays proportional to `max_bytes` whatever the compression ratio.
+HTTP clients' own decoders (httpx's, aiohttp's auto_decompress) inflate each network
+chunk without an output limit, so one 64 KB chunk of a gzip bomb can become ~64 MB in
+memory before we could count it. Here zlib is asked for at most "what is left of the
+budget + 1" bytes at a time, so memory stays proportional to `max_bytes` whatever the
+compression ratio.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ can read in `wirewatch sources`.
 from __future__ import annotations
 
 import http
+import re
 import socket
 import ssl
 import zlib
@@ -17,7 +18,8 @@ from email.utils import parsedate_to_datetime
 from typing import Literal
 from urllib.parse import urlsplit
 
-import httpx
+import aiohttp
+from aiohttp.http_exceptions import ContentLengthError, TransferEncodingError
 
 FetchErrorKind = Literal[
     "timeout",
@@ -140,7 +142,7 @@ def classify_http_error(
 
 
 def _causes(exc: BaseException) -> list[BaseException]:
-    """The exception and everything it wraps (httpx wraps httpcore wraps OSError)."""
+    """The exception and everything it wraps (aiohttp wraps OSError and parser errors)."""
     seen: list[BaseException] = []
     current: BaseException | None = exc
     while current is not None and current not in seen:
@@ -149,15 +151,49 @@ def _causes(exc: BaseException) -> list[BaseException]:
     return seen
 
 
+# What a server hanging up before its answer reads like (httpx's words, kept).
+_SERVER_DISCONNECTED = "Server disconnected without sending a response."
+
+
+def _detail(exc: BaseException) -> str:
+    """What went wrong, in the words of the layer that saw it (not aiohttp's wrapping)."""
+    if isinstance(exc, aiohttp.ClientConnectorCertificateError):
+        return str(exc.certificate_error)
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        # Its own str() is "Cannot connect to host h:443 ssl:default [...]": the "ssl" in
+        # it would read as a TLS failure, and the host is in our message already.
+        return str(exc.os_error) or type(exc.os_error).__name__
+    if isinstance(exc, aiohttp.ServerDisconnectedError):
+        return _SERVER_DISCONNECTED
+    if isinstance(exc, aiohttp.ClientResponseError):
+        # Raised for a response aiohttp could not parse; the status is its own 400.
+        return _one_line(exc.message) or type(exc).__name__
+    if isinstance(exc, aiohttp.ClientPayloadError):
+        inner = [e for e in _causes(exc)[1:] if not isinstance(e, aiohttp.ClientPayloadError)]
+        return _detail(inner[0]) if inner else str(exc) or type(exc).__name__
+    message = getattr(exc, "message", None)  # aiohttp's HttpProcessingError family
+    if isinstance(message, str) and message and not isinstance(exc, OSError):
+        return _one_line(message)
+    return str(exc) or type(exc).__name__
+
+
+def _one_line(message: str) -> str:
+    """aiohttp's parser errors span lines, with a caret under the offending byte."""
+    lines = (line.strip() for line in message.splitlines())
+    return " ".join(line for line in lines if line.strip("^"))
+
+
 def _network_kind(exc: BaseException) -> FetchErrorKind:
     chain = _causes(exc)
     if any(isinstance(e, socket.gaierror) for e in chain):
         return "dns"
+    if any(isinstance(e, UnicodeError) for e in chain):
+        return "dns"  # a host name IDNA cannot encode ("a..b", a label over 63 characters)
     if any(isinstance(e, ssl.SSLError | ssl.CertificateError) for e in chain):
         return "tls"
     if any(isinstance(e, ConnectionRefusedError) for e in chain):
         return "refused"
-    text = " ".join(str(e) for e in chain).lower()
+    text = " ".join(_detail(e) for e in chain).lower()
     if "name or service not known" in text or "nodename nor servname" in text:
         return "dns"
     if "certificate" in text or "ssl" in text or "tls" in text:
@@ -175,6 +211,10 @@ _NETWORK_MESSAGES: dict[str, str] = {
 }
 
 
+def network_error(kind: FetchErrorKind, url: str, detail: str) -> FetchError:
+    return FetchError(kind, _NETWORK_MESSAGES[kind].format(host=host_of(url), detail=detail))
+
+
 def classify_exception(exc: BaseException, url: str, timeout: float | None = None) -> FetchError:
     """A FetchError for an exception raised while fetching `url`.
 
@@ -184,15 +224,62 @@ def classify_exception(exc: BaseException, url: str, timeout: float | None = Non
     if isinstance(exc, FetchError):
         return exc
     host = host_of(url)
-    if isinstance(exc, TimeoutError | httpx.TimeoutException):
+    if isinstance(exc, TimeoutError):  # aiohttp's own timeouts are TimeoutErrors too
         after = f" after {format_seconds(timeout)}" if timeout is not None else ""
         return FetchError("timeout", f"Timed out{after} waiting for {host}")
-    if isinstance(exc, httpx.TooManyRedirects):
+    if isinstance(exc, aiohttp.TooManyRedirects):
         return FetchError("too_many_redirects", f"Too many redirects from {host}")
-    if isinstance(exc, httpx.DecodingError | zlib.error):
+    if isinstance(exc, zlib.error):
         return FetchError("parse_error", f"Could not decompress the response from {host}")
-    if isinstance(exc, httpx.InvalidURL | httpx.UnsupportedProtocol):
-        return FetchError("http_error", f"Invalid feed URL {url!r}: {exc}")
+    if isinstance(exc, aiohttp.InvalidURL):
+        return invalid_url(url, exc)
     kind = _network_kind(exc)
-    detail = str(exc) or type(exc).__name__
-    return FetchError(kind, _NETWORK_MESSAGES[kind].format(host=host, detail=detail))
+    return network_error(kind, url, _detail(exc))
+
+
+def incomplete_body(
+    exc: aiohttp.ClientPayloadError, url: str, received: int, declared: str
+) -> FetchError:
+    """The body ended early (closed or reset after `received` raw bytes of a `declared`
+    Content-Length): said as httpx (h11) said it."""
+    error = classify_exception(exc, url)
+    causes = _causes(exc)
+    if error.kind != "connection":
+        return error
+    if any(isinstance(e, ContentLengthError) for e in causes) and declared.isdigit():
+        detail = f"(received {received} bytes, expected {int(declared)})"
+    elif any(isinstance(e, TransferEncodingError) for e in causes) and "Not enough" in str(exc):
+        detail = "(incomplete chunked read)"
+    else:
+        return error
+    return network_error(
+        "connection", url, f"peer closed connection without sending complete message body {detail}"
+    )
+
+
+CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def invalid_url(url: str, exc: BaseException | None = None) -> FetchError:
+    return FetchError("http_error", f"Invalid feed URL {url!r}: {invalid_url_reason(url, exc)}")
+
+
+def invalid_url_reason(url: str, exc: BaseException | None = None) -> str:
+    """Why `url` cannot be fetched, in the words httpx used (stored messages stay stable)."""
+    if control := CONTROL_CHARACTER.search(url):
+        # urlsplit and yarl would quietly drop a tab or a newline, even inside the host.
+        return (
+            f"Invalid non-printable ASCII character in URL, {control.group()!r} at position "
+            f"{control.start()}."
+        )
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises ValueError for a port that is not a number)
+    except ValueError as error:
+        return str(error)
+    if not parts.hostname or not parts.scheme:
+        return "Request URL is missing an 'http://' or 'https://' protocol."
+    if parts.scheme.lower() not in ("http", "https"):
+        return f"Request URL has an unsupported protocol '{parts.scheme.lower()}://'."
+    description = getattr(exc, "description", None)
+    return str(description or "the URL is malformed")

@@ -29,8 +29,7 @@ def setup_logging(verbose: bool = False) -> None:
     logging.getLogger().addHandler(handler)
     logging.getLogger().setLevel(logging.DEBUG if verbose else logging.INFO)
     for noisy in (
-        "httpx",
-        "httpcore",
+        "aiohttp",
         "apscheduler",
         "alembic",
         "slack_sdk",

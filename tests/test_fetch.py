@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import socket
+from base64 import b64encode
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -19,6 +22,8 @@ from service.fetch import (
     Validators,
     body_unchanged,
 )
+from service.fetch_body import ACCEPT_ENCODING
+from service.fetch_wire import Proxies
 from tests.feedserver import FeedServer
 
 FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>'
@@ -89,6 +94,7 @@ async def test_it_sends_its_user_agent_a_feed_accept_header_and_the_validators(
     assert sent["if-modified-since"] == LAST_MODIFIED
     assert "gzip" in sent["accept-encoding"]
     assert "br" not in sent["accept-encoding"]
+    assert sent["accept-encoding"] == ACCEPT_ENCODING  # the HTTP client adds none of its own
 
 
 async def test_it_sends_no_conditional_headers_without_validators(
@@ -292,3 +298,118 @@ async def test_tls_to_a_plain_http_server_is_a_tls_error(
 async def test_an_unsupported_url_is_an_http_error(fetcher: Fetcher) -> None:
     error = await fetch_error(fetcher, "ftp://127.0.0.1/feed.xml")
     assert error.kind == "http_error"
+    assert error.message == (
+        "Invalid feed URL 'ftp://127.0.0.1/feed.xml': "
+        "Request URL has an unsupported protocol 'ftp://'."
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("127.0.0.1/feed.xml", "Request URL is missing an 'http://' or 'https://' protocol."),
+        ("//127.0.0.1/feed.xml", "Request URL is missing an 'http://' or 'https://' protocol."),
+        ("http:///feed.xml", "Request URL is missing an 'http://' or 'https://' protocol."),
+        ("http://127.0.0.1:99999/feed.xml", "Port out of range 0-65535"),
+        ("http://[::1/feed.xml", "Invalid IPv6 URL"),
+        (
+            "http://exa\tmple.com/feed.xml",
+            "Invalid non-printable ASCII character in URL, '\\t' at position 10.",
+        ),
+    ],
+)
+async def test_a_malformed_url_is_an_http_error_saying_why(
+    fetcher: Fetcher, url: str, reason: str
+) -> None:
+    error = await fetch_error(fetcher, url)
+    assert (error.kind, error.message) == ("http_error", f"Invalid feed URL {url!r}: {reason}")
+
+
+async def test_the_url_goes_out_as_written_escapes_and_all(
+    server: FeedServer, fetcher: Fetcher
+) -> None:
+    # A signed URL breaks if %7E becomes ~ or %3D becomes =; a space must still be encoded.
+    server.route("/feed.xml", body=FEED)
+    await fetcher.fetch(server.url("/feed.xml?sig=a%2Bb%3D&user=%7Eme&q=[x]&t=a b#top"))
+    assert server.requests[0].path == "/feed.xml?sig=a%2Bb%3D&user=%7Eme&q=[x]&t=a%20b"
+
+
+def test_a_fetcher_made_outside_any_event_loop_fetches_in_the_loop_that_uses_it(
+    server: FeedServer,
+) -> None:
+    # The Runtime builds its Fetcher before `asyncio.run` starts the loop it polls in.
+    server.route("/feed.xml", body=FEED)
+    fetcher = Fetcher(make_limits())
+
+    async def poll_twice() -> list[Fetched | NotModified]:
+        async with fetcher:
+            return [await fetcher.fetch(server.url("/feed.xml")) for _ in range(2)]
+
+    assert all(isinstance(r, Fetched) for r in asyncio.run(poll_twice()))
+
+
+@pytest.fixture
+def no_proxy_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+    return monkeypatch
+
+
+async def test_the_proxy_in_the_environment_is_used(
+    server: FeedServer, no_proxy_env: pytest.MonkeyPatch
+) -> None:
+    no_proxy_env.setenv("HTTP_PROXY", server.base_url.replace("//", "//wire:s3cret@"))
+    server.route("/feed.xml", body=FEED)
+    async with Fetcher(make_limits()) as fetcher:
+        result = await fetcher.fetch("http://feeds.invalid/feed.xml")
+    assert isinstance(result, Fetched) and result.body == FEED
+    sent = server.requests[0]
+    assert sent.path == "http://feeds.invalid/feed.xml"  # the proxy form of the request
+    assert sent.headers["proxy-authorization"] == "Basic " + b64encode(b"wire:s3cret").decode()
+
+
+async def test_no_proxy_hosts_are_fetched_directly(
+    server: FeedServer, no_proxy_env: pytest.MonkeyPatch
+) -> None:
+    no_proxy_env.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # nothing listens there
+    no_proxy_env.setenv("NO_PROXY", "example.org,127.0.0.1")
+    server.route("/feed.xml", body=FEED)
+    async with Fetcher(make_limits()) as fetcher:
+        assert isinstance(await fetcher.fetch(server.url("/feed.xml")), Fetched)
+        error = await fetch_error(fetcher, "http://feeds.invalid/feed.xml")
+    assert error.message == "Connection refused by feeds.invalid"  # it went to the proxy
+
+
+@pytest.mark.parametrize(
+    ("url", "proxied"),
+    [
+        ("http://example.com/feed", False),
+        ("http://news.example.com/feed", False),
+        ("http://badexample.com/feed", True),
+        ("http://sub.org/feed", True),  # ".sub.org": its subdomains only
+        ("http://a.sub.org/feed", False),
+        ("http://10.1.2.3/feed", False),
+        ("http://11.1.2.3/feed", True),
+        ("http://[::1]:8080/feed", False),
+        ("http://[::1]:8081/feed", True),
+        ("http://other.net:8080/feed", False),
+        ("http://other.net/feed", True),
+        ("https://example.com/feed", False),
+        ("https://feeds.org/feed", True),
+    ],
+)
+def test_no_proxy_entries_match_as_curl_and_httpx_match_them(url: str, proxied: bool) -> None:
+    proxies = Proxies(
+        {
+            "http": "proxy:3128",
+            "https": "http://proxy:3128",
+            "no": "example.com, .sub.org,10.0.0.0/8,[::1]:8080,other.net:8080",
+        }
+    )
+    assert (proxies.for_url(urlsplit(url)) == "http://proxy:3128") is proxied
+
+
+def test_a_socks_proxy_is_refused_rather_than_bypassed() -> None:
+    with pytest.raises(ValueError, match="only http:// and https:// proxies"):
+        Proxies({"all": "socks5://127.0.0.1:1080"})

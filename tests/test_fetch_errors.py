@@ -4,46 +4,75 @@ from __future__ import annotations
 
 import socket
 import ssl
+import zlib
 from datetime import UTC, datetime
 
-import httpcore
-import httpx
+import aiohttp
 import pytest
+from aiohttp.client_reqrep import ConnectionKey
+from multidict import CIMultiDict, CIMultiDictProxy
+from yarl import URL as YarlURL
 
 from service.fetch import cache_seconds, classify_exception, classify_http_error
 from service.fetch_errors import FetchError, format_size, parse_retry_after
 
 NOW = datetime(2026, 2, 1, 12, 0, 0, tzinfo=UTC)
 URL = "https://feeds.example.org/world.xml"
+VERIFY_FAILED = (
+    "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: "
+    "self-signed certificate (_ssl.c:1006)"
+)
+# Its fields differ between aiohttp versions; only host, port and ssl matter here.
+KEY = ConnectionKey(*[None] * len(ConnectionKey._fields))._replace(
+    host="feeds.example.org", port=443, is_ssl=True, ssl=True
+)
 
 
-def wrapped(outer: type[httpx.HTTPError], inner: BaseException) -> httpx.HTTPError:
-    """Build the exception chain httpx really raises: httpx <- httpcore <- OSError."""
+def raised(outer: BaseException, inner: BaseException | None = None) -> BaseException:
+    """`outer` as aiohttp raises it: `raise outer from inner`, caught."""
     try:
-        try:
-            raise inner
-        except BaseException as exc:
-            raise httpcore.ConnectError(str(exc)) from exc
-    except httpcore.ConnectError as core:
-        error = outer(str(core))
-        error.__cause__ = core
-        return error
+        raise outer from inner
+    except BaseException as exc:
+        return exc
+
+
+def connect_error(inner: OSError, cls: type = aiohttp.ClientConnectorError) -> BaseException:
+    return raised(cls(KEY, inner), inner)
+
+
+def parser_error(message: str) -> BaseException:
+    """What aiohttp raises for a response it cannot parse (its status is its own 400)."""
+    info = aiohttp.RequestInfo(YarlURL(URL), "GET", CIMultiDictProxy(CIMultiDict()), YarlURL(URL))
+    return aiohttp.ClientResponseError(info, (), status=400, message=message)
 
 
 @pytest.mark.parametrize(
     ("exc", "kind"),
     [
-        (wrapped(httpx.ConnectError, socket.gaierror(-2, "Name or service not known")), "dns"),
-        (wrapped(httpx.ConnectError, ssl.SSLCertVerificationError("certificate verify")), "tls"),
-        (wrapped(httpx.ConnectError, ConnectionRefusedError(111, "refused")), "refused"),
-        (wrapped(httpx.ConnectError, OSError(101, "Network is unreachable")), "connection"),
-        (httpx.RemoteProtocolError("peer closed connection"), "connection"),
-        (httpx.ReadError("reset"), "connection"),
-        (httpx.ConnectTimeout("connect"), "timeout"),
-        (httpx.ReadTimeout("read"), "timeout"),
+        (connect_error(socket.gaierror(-2, "Name or service not known")), "dns"),
+        (
+            connect_error(
+                ssl.SSLCertVerificationError("certificate verify"),
+                aiohttp.ClientConnectorCertificateError,
+            ),
+            "tls",
+        ),
+        (
+            connect_error(ssl.SSLError(1, "wrong version number"), aiohttp.ClientConnectorSSLError),
+            "tls",
+        ),
+        (connect_error(ConnectionRefusedError(111, "Connect call failed")), "refused"),
+        (connect_error(OSError(101, "Network is unreachable")), "connection"),
+        (aiohttp.ServerDisconnectedError(), "connection"),
+        (aiohttp.ClientOSError(104, "Connection reset by peer"), "connection"),
+        (aiohttp.ClientPayloadError("Response payload is not completed"), "connection"),
+        (parser_error("Bad status line:\n  b'garbage'\n    ^"), "connection"),
+        (aiohttp.ConnectionTimeoutError("connect"), "timeout"),
+        (aiohttp.SocketTimeoutError("read"), "timeout"),
         (TimeoutError(), "timeout"),
-        (httpx.DecodingError("bad gzip"), "parse_error"),
-        (httpx.UnsupportedProtocol("ftp"), "http_error"),
+        (zlib.error("invalid stored block lengths"), "parse_error"),
+        (aiohttp.InvalidUrlClientError("http:///feed.xml"), "http_error"),
+        (raised(UnicodeError("label empty or too long")), "dns"),  # IDNA: "a..b"
     ],
 )
 def test_exceptions_are_classified_by_what_went_wrong(exc: BaseException, kind: str) -> None:
@@ -52,13 +81,62 @@ def test_exceptions_are_classified_by_what_went_wrong(exc: BaseException, kind: 
     assert not error.permanent
 
 
+@pytest.mark.parametrize(
+    ("exc", "message"),
+    [
+        (
+            connect_error(OSError(101, "Network is unreachable")),
+            # aiohttp's own text says "ssl:default": that must not read as a TLS failure
+            "Connection to feeds.example.org failed: [Errno 101] Network is unreachable",
+        ),
+        (
+            aiohttp.ServerDisconnectedError(),
+            "Connection to feeds.example.org failed: "
+            "Server disconnected without sending a response.",
+        ),
+        (
+            aiohttp.ClientOSError(104, "Connection reset by peer"),
+            "Connection to feeds.example.org failed: [Errno 104] Connection reset by peer",
+        ),
+        (
+            parser_error("Bad status line:\n  Invalid HTTP version:\n\n  b'HTTP/9'\n    ^"),
+            "Connection to feeds.example.org failed: "
+            "Bad status line: Invalid HTTP version: b'HTTP/9'",
+        ),
+        (
+            connect_error(
+                ssl.SSLCertVerificationError(1, VERIFY_FAILED),
+                aiohttp.ClientConnectorCertificateError,
+            ),
+            f"TLS handshake with feeds.example.org failed: {VERIFY_FAILED}",
+        ),
+        (
+            connect_error(ConnectionRefusedError(111, "x")),
+            "Connection refused by feeds.example.org",
+        ),
+    ],
+)
+def test_network_failures_read_as_what_happened(exc: BaseException, message: str) -> None:
+    assert classify_exception(exc, URL).message == message
+
+
+def test_an_invalid_url_says_what_is_wrong_with_it_as_before() -> None:
+    error = classify_exception(
+        aiohttp.InvalidUrlClientError("http:///feed.xml"), "http:///feed.xml"
+    )
+    assert error.message == (
+        "Invalid feed URL 'http:///feed.xml': "
+        "Request URL is missing an 'http://' or 'https://' protocol."
+    )
+
+
 def test_timeouts_say_how_long_was_waited() -> None:
     error = classify_exception(TimeoutError(), URL, timeout=20)
     assert error.message == "Timed out after 20 s waiting for feeds.example.org"
 
 
 def test_dns_failures_name_the_host() -> None:
-    exc = wrapped(httpx.ConnectError, socket.gaierror(-2, "Name or service not known"))
+    exc = connect_error(socket.gaierror(-2, "Name or service not known"))
     assert classify_exception(exc, URL).message == "Could not resolve host feeds.example.org"
 
 

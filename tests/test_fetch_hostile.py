@@ -7,9 +7,10 @@ import gzip
 import tracemalloc
 import zlib
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from functools import cache
+from typing import Self
 
-import httpx
 import pytest
 
 from service.fetch import Fetched, Fetcher, FetchError
@@ -17,6 +18,8 @@ from tests.feedserver import FeedServer, endless, gzip_bomb, trickle
 from tests.test_fetch import FEED, fetch_error, make_limits
 
 MAX_BYTES = 1_000_000
+HOSTS = ("127.0.0.1", "localhost")
+OK_FEED = b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(FEED), FEED)
 
 
 @cache
@@ -169,40 +172,198 @@ async def test_a_hostile_source_does_not_delay_a_healthy_one(server: FeedServer)
             await slow
 
 
-class InFlight:
-    """A MockTransport handler that records how many requests overlap."""
+class LoopbackServer:
+    """A raw HTTP/1.1 server on 127.0.0.1, in the test's own event loop: `answer` gets each
+    request's head and writes the response (returning False hangs up)."""
 
     def __init__(self) -> None:
+        self.requests = 0
+        self.connections = 0
+        self._open: dict[asyncio.Task[None], asyncio.StreamWriter] = {}
+        self._server: asyncio.Server | None = None
+        self.port = 0
+
+    async def __aenter__(self) -> Self:
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        self.port = self._server.sockets[0].getsockname()[1]
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self._server is not None
+        self._server.close()
+        for writer in self._open.values():
+            writer.close()  # the handler sees the end of its stream and returns
+        await asyncio.gather(*self._open, return_exceptions=True)
+        await self._server.wait_closed()
+
+    def url(self, host: str = "127.0.0.1", path: str = "/feed.xml") -> str:
+        return f"http://{host}:{self.port}{path}"
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._open[task] = writer
+        self.connections += 1
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                self.requests += 1
+                if not await self.answer(head, writer):
+                    break
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass  # the client closed its kept-alive connection
+        finally:
+            writer.close()
+            del self._open[task]
+
+    async def answer(self, head: bytes, writer: asyncio.StreamWriter) -> bool:
+        raise NotImplementedError
+
+
+class EndlessHead(LoopbackServer):
+    """A status line, then header fields for as long as the client listens."""
+
+    async def answer(self, head: bytes, writer: asyncio.StreamWriter) -> bool:
+        writer.write(b"HTTP/1.1 200 OK\r\n")
+        field = b"X-Pad: " + b"a" * 30_000 + b"\r\n"
+        for _ in range(10_000):  # 300 MB
+            writer.write(field)
+            await writer.drain()
+        return False
+
+
+class InFlight(LoopbackServer):
+    """Records how many requests overlap, overall and per Host."""
+
+    def __init__(self, delay: float = 0.01) -> None:
+        super().__init__()
+        self.delay = delay
         self.now = 0
         self.peak = 0
         self.per_host: dict[str, int] = {}
         self.peak_per_host = 0
 
-    async def __call__(self, request: httpx.Request) -> httpx.Response:
-        host = request.url.host
+    async def answer(self, head: bytes, writer: asyncio.StreamWriter) -> bool:
+        lines = head.decode("latin-1").split("\r\n")
+        headers = dict(line.lower().split(": ", 1) for line in lines[1:] if ": " in line)
+        host = headers["host"].rsplit(":", 1)[0]
         self.now += 1
         self.per_host[host] = self.per_host.get(host, 0) + 1
         self.peak = max(self.peak, self.now)
         self.peak_per_host = max(self.peak_per_host, self.per_host[host])
-        await asyncio.sleep(0.01)
+        await asyncio.sleep(self.delay)
         self.now -= 1
         self.per_host[host] -= 1
-        return httpx.Response(200, content=FEED)
+        writer.write(OK_FEED)
+        return True
+
+
+async def test_an_endless_response_head_fails_in_bounded_memory(traced: None) -> None:
+    async with EndlessHead() as server, Fetcher(make_limits(timeout=5.0)) as fetcher:
+        error = await fetch_error(fetcher, server.url())
+    assert error.kind == "connection"
+    assert peak_mb() < 16
 
 
 async def test_requests_to_one_host_never_exceed_the_per_host_limit() -> None:
-    handler = InFlight()
     limits = make_limits(per_host=2, concurrency=8)
-    async with Fetcher(limits, transport=httpx.MockTransport(handler)) as fetcher:
-        urls = [f"http://one.example/{n}.xml" for n in range(8)]
-        await asyncio.gather(*(fetcher.fetch(url) for url in urls))
-    assert handler.peak_per_host == 2
+    async with InFlight() as server, Fetcher(limits) as fetcher:
+        urls = [server.url(path=f"/{n}.xml") for n in range(8)]
+        results = await asyncio.gather(*(fetcher.fetch(url) for url in urls))
+    assert all(isinstance(r, Fetched) for r in results)
+    assert server.peak_per_host == 2
 
 
 async def test_requests_overall_never_exceed_the_concurrency_limit() -> None:
-    handler = InFlight()
+    # Two host names for one server: the per-host limits would allow four at once.
     limits = make_limits(per_host=2, concurrency=3)
-    async with Fetcher(limits, transport=httpx.MockTransport(handler)) as fetcher:
-        urls = [f"http://host{n}.example/feed.xml" for n in range(10)]
-        await asyncio.gather(*(fetcher.fetch(url) for url in urls))
-    assert handler.peak == 3
+    async with InFlight() as server, Fetcher(limits) as fetcher:
+        urls = [server.url(host, f"/{n}.xml") for n in range(5) for host in HOSTS]
+        results = await asyncio.gather(*(fetcher.fetch(url) for url in urls))
+    assert all(isinstance(r, Fetched) for r in results)
+    assert server.peak == 3
+    assert server.peak_per_host == 2
+
+
+async def test_connections_are_kept_alive_between_fetches() -> None:
+    async with InFlight(delay=0) as server, Fetcher(make_limits()) as fetcher:
+        for n in range(5):
+            assert isinstance(await fetcher.fetch(server.url(path=f"/{n}.xml")), Fetched)
+    assert (server.requests, server.connections) == (5, 1)
+
+
+@dataclass(frozen=True)
+class ThenHangUp:
+    answer: bytes
+
+
+class Scripted(LoopbackServer):
+    """Answers the n-th request as the n-th script entry says (the last one repeats):
+    bytes are sent and the connection kept; ThenHangUp(bytes) sends, then hangs up; None
+    hangs up without answering, like a server closing an idle kept-alive connection just
+    as a request comes in."""
+
+    def __init__(self, *script: bytes | ThenHangUp | None) -> None:
+        super().__init__()
+        self.script = script
+
+    async def answer(self, head: bytes, writer: asyncio.StreamWriter) -> bool:
+        entry = self.script[min(self.requests, len(self.script)) - 1]
+        if isinstance(entry, ThenHangUp):
+            writer.write(entry.answer)
+            return False
+        if entry is not None:
+            writer.write(entry)
+        return entry is not None
+
+
+async def test_a_kept_alive_connection_the_server_closed_is_retried_on_a_new_one() -> None:
+    # The second request goes out on the kept-alive connection, which the server drops.
+    async with Scripted(OK_FEED, None, OK_FEED) as server, Fetcher(make_limits()) as fetcher:
+        assert isinstance(await fetcher.fetch(server.url()), Fetched)
+        second = await fetcher.fetch(server.url())
+    assert isinstance(second, Fetched) and second.body == FEED
+    assert (server.requests, server.connections) == (3, 2)
+
+
+async def test_a_server_that_always_hangs_up_is_retried_once_then_fails() -> None:
+    async with Scripted(None) as server, Fetcher(make_limits()) as fetcher:
+        error = await fetch_error(fetcher, server.url())
+    assert error.kind == "connection"
+    assert error.message == (
+        "Connection to 127.0.0.1 failed: Server disconnected without sending a response."
+    )
+    assert server.requests == 2
+
+
+async def test_a_body_cut_short_says_how_much_arrived() -> None:
+    short = b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789"
+    async with Scripted(ThenHangUp(short)) as server, Fetcher(make_limits()) as fetcher:
+        error = await fetch_error(fetcher, server.url())
+    assert error.kind == "connection"
+    assert error.message == (
+        "Connection to 127.0.0.1 failed: peer closed connection without sending complete "
+        "message body (received 10 bytes, expected 100)"
+    )
+
+
+async def test_a_response_that_is_not_http_is_a_connection_error() -> None:
+    not_http = ThenHangUp(b"garbage\r\n\r\n")
+    async with Scripted(not_http) as server, Fetcher(make_limits()) as fetcher:
+        error = await fetch_error(fetcher, server.url())
+    assert error.kind == "connection"
+    assert error.message.startswith("Connection to 127.0.0.1 failed: Bad status line")
+    assert "\n" not in error.message
+
+
+async def test_repeated_response_headers_are_joined_and_non_ascii_ones_read_as_latin_1() -> None:
+    answer = (
+        b'HTTP/1.1 200 OK\r\nX-Tag: a\r\nx-tag: b\r\nETag: "\xe9t\xe9"\r\n'
+        b"Content-Length: %d\r\n\r\n%s" % (len(FEED), FEED)
+    )
+    async with Scripted(answer) as server, Fetcher(make_limits()) as fetcher:
+        result = await fetcher.fetch(server.url())
+    assert isinstance(result, Fetched)
+    assert result.headers["x-tag"] == "a, b"
+    assert result.validators.etag == '"été"'

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-
-import httpx
+import urllib.error
+import urllib.request
 
 from service.app import load_or_exit
 
@@ -17,9 +17,12 @@ def run(args: argparse.Namespace) -> int:
         host = "127.0.0.1"
     url = f"http://{host}:{port}/healthz"
     try:
-        response = httpx.get(url, timeout=5)
-    except httpx.HTTPError as exc:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            status, body = response.status, response.read()
+    except urllib.error.HTTPError as exc:  # an answer, but not 200: say what it was
+        status, body = exc.code, exc.read()
+    except (urllib.error.URLError, OSError) as exc:
         print(f"unhealthy: {url}: {exc}", file=sys.stderr)
         return 1
-    print(f"{response.status_code} {response.text}")
-    return 0 if response.status_code == 200 else 1
+    print(f"{status} {body.decode('utf-8', 'replace')}")
+    return 0 if status == 200 else 1
