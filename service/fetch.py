@@ -184,6 +184,10 @@ class Fetcher:
         self._global = asyncio.Semaphore(limits.concurrency)
         self._per_host: dict[str, asyncio.Semaphore] = {}
 
+    @property
+    def limits(self) -> FetchLimits:
+        return self._limits
+
     async def __aenter__(self) -> Fetcher:
         return self
 

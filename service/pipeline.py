@@ -12,7 +12,7 @@ import logging
 import queue
 import time
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -160,9 +160,41 @@ class Poller:
         self, limit: int = 10_000, name: str | None = None, force: bool = False
     ) -> list[PollOutcome]:
         states = await self.claim(limit, name, force)
-        outcomes = list(await asyncio.gather(*(self.poll_source(s) for s in states)))
+        outcomes = [outcome async for outcome in self.poll_all(states)]
         self.flush()
-        return outcomes
+        order = {id(s): n for n, s in enumerate(states)}
+        return [o for _, o in sorted(outcomes, key=lambda pair: order[id(pair[0])])]
+
+    async def poll_all(
+        self, states: list[SourceState]
+    ) -> AsyncIterator[tuple[SourceState, PollOutcome]]:
+        """(source, outcome) as each poll ends. A few more polls than can be in flight run
+        at a time, not one task per source: 10,000 waiting coroutines, each holding its
+        feed once fetched, would cost tens of MB for nothing."""
+        todo = iter(states)
+        ended: asyncio.Queue[tuple[SourceState, PollOutcome] | None] = asyncio.Queue()
+
+        async def lane() -> None:
+            try:
+                for state in todo:
+                    await ended.put((state, await self.poll_source(state)))
+            finally:
+                await ended.put(None)
+
+        width = min(len(states), 2 * self.fetcher.limits.concurrency)
+        lanes = [asyncio.create_task(lane()) for _ in range(width)]
+        try:
+            running = width
+            while running:
+                item = await ended.get()
+                if item is None:
+                    running -= 1
+                else:
+                    yield item
+        finally:
+            for task in lanes:
+                task.cancel()
+            await asyncio.gather(*lanes, return_exceptions=True)
 
     async def poll_source(self, state: SourceState) -> PollOutcome:
         started = time.monotonic()

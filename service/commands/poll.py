@@ -23,8 +23,8 @@ async def poll_once(
         states = await runtime.poller.claim(limit=100_000, name=name, force=True)
         bar = Progress(len(states) if len(states) > 1 else 0, "polling")
         outcomes = []
-        for done in asyncio.as_completed([runtime.poller.poll_source(s) for s in states]):
-            outcomes.append(await done)
+        async for _, outcome in runtime.poller.poll_all(states):
+            outcomes.append(outcome)
             bar.advance()
         bar.close()
         runtime.poller.flush()
