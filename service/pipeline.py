@@ -17,7 +17,6 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from service import logs, schedule
@@ -36,7 +35,7 @@ from service.store import Database
 from service.store import sources as source_repo
 from service.store.articles import upsert_articles
 from service.store.models import SourceRow
-from service.store.poll_state import PollStateBuffer
+from service.store.poll_state import PollStateBuffer, write_source
 from service.store.stories import PRUNE_BATCH, Grouping, place_in_stories, prune_bands
 
 LEASE = timedelta(minutes=5)
@@ -310,8 +309,7 @@ class Poller:
             parents = earlier.get(place.story_id, []) if up.is_new else []
             reports.append(Report(stored, parents))
         alerts = record_matches(session, settings.alerts, reports, now)
-        values = success_values(state, result, feed.ttl_seconds, now)
-        session.execute(update(SourceRow).where(SourceRow.id == state.id).values(values))
+        write_source(session, state.id, success_values(state, result, feed.ttl_seconds, now))
         new = sum(u.is_new for u in changed)
         return PollOutcome(state.name, "ok", new=new, updated=len(changed) - new, alerts=alerts)
 

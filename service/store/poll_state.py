@@ -8,10 +8,12 @@ lease on those sources runs out and they are polled again.
 
 from __future__ import annotations
 
+import functools
 import threading
 from typing import Any
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import Update, bindparam, update
+from sqlalchemy.orm import Session
 
 from service.store.db import Database
 from service.store.models import SourceRow
@@ -40,10 +42,21 @@ class PollStateBuffer:
         with db.transaction() as session:
             connection = session.connection()
             for columns, rows in groups.items():
-                statement = (
-                    update(SourceRow)
-                    .where(SourceRow.id == bindparam("_id"))
-                    .values({c: bindparam(c) for c in columns})
-                )
-                connection.execute(statement, rows)
+                connection.execute(source_update(columns), rows)
         return len(pending)
+
+
+@functools.cache
+def source_update(columns: tuple[str, ...]) -> Update:
+    """UPDATE sources SET <columns> WHERE id = :_id, built once per set of columns: a poll
+    writes one of a handful of shapes, and building the statement costs more than running it."""
+    return (
+        update(SourceRow)
+        .where(SourceRow.id == bindparam("_id"))
+        .values({c: bindparam(c) for c in columns})
+    )
+
+
+def write_source(session: Session, source_id: int, values: dict[str, Any]) -> None:
+    """One source row's poll result, in the caller's transaction."""
+    session.connection().execute(source_update(tuple(sorted(values))), {"_id": source_id, **values})
