@@ -102,7 +102,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     latency_args = [str(HERE / "bench_latency.py")]
     if args.quick:
         polling_args += ["--sources", "300", "--peer-sources", "60", "--steady-peer", "40"]
-        polling_args += ["--memory-sources", "2000"]
+        polling_args += ["--memory-sources", "10000"]  # the size, even when quick
         latency_args += ["--sources", "200", "--items", "10"]
     if args.profile:
         polling_args.append("--profile")

@@ -20,6 +20,7 @@ from feedparser.exceptions import ThingsNobodyCaresAboutButMe
 from service.domain import Entry, ParsedFeed
 from service.fetch_errors import FetchError, host_of
 from service.parse_charset import relabel_utf8
+from service.parse_fast import parse_simple
 from service.parse_guard import install as install_entity_guard
 from service.parse_json import looks_like_json, parse_json_feed
 
@@ -47,6 +48,10 @@ def parse_feed(body: bytes, headers: Mapping[str, str], url: str) -> ParsedFeed:
     if looks_like_json(body, headers.get("content-type", "")):
         return parse_json_feed(body, url)
     headers = relabel_utf8(body, headers) or headers
+    # Plain RSS 2.0 / Atom 1.0 without feedparser; it maps what it reads with _entry & co.
+    fast = parse_simple(body, headers, url)
+    if fast is not None:
+        return fast
     result = _feedparser(body, headers)
     warnings = _warnings(result)
     if not result.entries and (repaired := _without_undeclared_prefix(body)):
