@@ -15,26 +15,35 @@ TIME_NOTES = [
     (
         "steady state",
         "- **Steady state at 100 ms** is CPU-bound in one process: every poll pays the "
-        "request itself, the poll bookkeeping and, for the 5 % changed feeds, the churn cost "
-        "below. Scale-out to a second worker process on the same database is supported and "
-        "tested (leases keep one poller a feed).",
+        "request, the poll bookkeeping and, for the 5 % changed feeds, the churn cost below. "
+        "A second worker process on the same database is supported and tested (leases keep "
+        "one poller a feed).",
     ),
     (
         "CPU per 1,000 polls",
-        "- **304 polls**: aiohttp's request handling, the per-host and global slots, and the "
-        "batched poll-state write; nothing is parsed or stored for a 304.",
+        "- **304 polls**: aiohttp's request handling (about 0.2 ms), the per-host and global "
+        "slots and the batched poll-state write; nothing is parsed or stored for a 304.",
     ),
     (
         "churn",
-        "- **Churn** (30 new items a source): per item Wirewatch stores the article, computes "
-        "a 256-value MinHash, writes 64 LSH band rows and looks up near-duplicate candidates, "
-        "matches 100 themes and enqueues alerts; rss2email parses and records a seen-hash. "
-        "The 64 band rows an item (an index insert each) and the candidate lookup are the "
-        "largest part.",
+        "- **Churn** (30 new items a source). Measured with the writer thread's CPU clock on "
+        "this farm (300 sources): story placement is about 2 ms an item -- the near-duplicate "
+        "lookup (about 28 LSH band rows and 14 candidate stories an item, compared in one "
+        "numpy pass) 0.8 ms, writing the item's 64 band rows 0.65 ms, its MinHash 0.25 ms, "
+        "ORM flushes 0.25 ms; the article row, matching 100 themes, hits and outbox rows "
+        "about 0.9 ms more. Parsing is no longer the cost (about 3 ms a feed on the fast "
+        "path; feedparser alone needs the feedparser loop's figure). rss2email does none of "
+        "the grouping, matching or alerting: it parses and records seen ids. The band index "
+        "is what gives one alert per story across outlets (issue 5); the levers left are "
+        "fewer bands (less recall at the chosen threshold), an in-memory index (about 0.8 KB "
+        "an item: 230 MB for the 300,000 items a 10,000-source window can hold, over the "
+        "memory target); a band table WITHOUT ROWID saved 0-13 % of the insert time in a "
+        "synthetic test, so it was left as is.",
     ),
     (
         "peak RSS",
-        "- **Memory**: compiled themes, the HTTP connection pool and SQLite's page cache.",
+        "- **Memory**: about 170 MB at start with 10,000 sources and 100 themes (libraries, "
+        "config, compiled rules); polls run in lanes of twice the request concurrency.",
     ),
 ]
 

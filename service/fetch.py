@@ -21,6 +21,7 @@ from types import TracebackType
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
+import certifi
 
 from service.fetch_body import ACCEPT_ENCODING, GZIP_MAGIC, gunzip_limited, read_limited, too_large
 from service.fetch_errors import (
@@ -127,10 +128,6 @@ def _tls_context() -> ssl.SSLContext:
         return ssl.create_default_context(cafile=os.environ["SSL_CERT_FILE"])
     if os.environ.get("SSL_CERT_DIR"):
         return ssl.create_default_context(capath=os.environ["SSL_CERT_DIR"])
-    try:
-        import certifi
-    except ImportError:  # pragma: no cover (installed with httpx, a dependency)
-        return ssl.create_default_context()
     return ssl.create_default_context(cafile=certifi.where())
 
 
