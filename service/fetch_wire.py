@@ -16,7 +16,7 @@ from urllib.parse import SplitResult, urlsplit
 
 from yarl import URL
 
-from service.fetch_errors import CONTROL_CHARACTER, invalid_url
+from service.fetch_errors import fetchable_parts
 
 
 class Target(NamedTuple):
@@ -28,15 +28,9 @@ class Target(NamedTuple):
 def wire_target(url: str, proxies: Proxies) -> Target:
     """Where to send a GET for `url`, or FetchError if `url` is no http(s) URL with a host
     (aiohttp would take "//host/x" and trip on an assert, or drop a tab inside the host)."""
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 (raises ValueError for a port that is not a number)
-    except ValueError as exc:
-        raise invalid_url(url) from exc
-    host = parts.hostname
-    if not host or parts.scheme.lower() not in ("http", "https") or CONTROL_CHARACTER.search(url):
-        raise invalid_url(url)
-    return Target(host, _request_url(url, parts), proxies.for_url(parts))
+    parts = fetchable_parts(url)
+    assert parts.hostname is not None  # fetchable_parts checked it
+    return Target(parts.hostname, _request_url(url, parts), proxies.for_url(parts))
 
 
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
