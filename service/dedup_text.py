@@ -152,20 +152,20 @@ def lsh_keys_many(
     sigs: Sequence[TextSignature], bands: int = BANDS, rows: int = ROWS
 ) -> list[list[int]]:
     """lsh_keys() of many signatures in one numpy pass (identical keys)."""
-    full = [s for s in sigs if s.size and len(s.minhash) >= bands * rows]
+    usable = [bool(s.size) and len(s.minhash) >= bands * rows for s in sigs]
+    full = [s.minhash[: bands * rows] for s, ok in zip(sigs, usable, strict=True) if ok]
     if not full:
         return [lsh_keys(s, bands, rows) for s in sigs]
-    minima = np.array([s.minhash[: bands * rows] for s in full], dtype=np.uint64)
-    minima = minima.reshape(len(full), bands, rows)
-    value = np.arange(bands, dtype=np.uint64) * np.uint64(_GOLDEN)
-    value = np.broadcast_to(value, (len(full), bands)).copy()
+    minima = np.array(full, dtype=np.uint64).reshape(len(full), bands, rows)
+    value = np.broadcast_to(
+        np.arange(bands, dtype=np.uint64) * np.uint64(_GOLDEN), minima.shape[:2]
+    )
     with np.errstate(over="ignore"):
         for r in range(rows):
             value = (value ^ minima[:, :, r]) * np.uint64(_MIX)
     keys = iter((value >> np.uint64(1)).tolist())
     return [
-        next(keys) if s.size and len(s.minhash) >= bands * rows else lsh_keys(s, bands, rows)
-        for s in sigs
+        next(keys) if ok else lsh_keys(s, bands, rows) for s, ok in zip(sigs, usable, strict=True)
     ]
 
 

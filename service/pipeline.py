@@ -159,10 +159,9 @@ class Poller:
         self, limit: int = 10_000, name: str | None = None, force: bool = False
     ) -> list[PollOutcome]:
         states = await self.claim(limit, name, force)
-        outcomes = [outcome async for outcome in self.poll_all(states)]
+        ended = {id(state): outcome async for state, outcome in self.poll_all(states)}
         self.flush()
-        order = {id(s): n for n, s in enumerate(states)}
-        return [o for _, o in sorted(outcomes, key=lambda pair: order[id(pair[0])])]
+        return [ended[id(state)] for state in states]
 
     async def poll_all(
         self, states: list[SourceState]

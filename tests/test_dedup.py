@@ -17,6 +17,7 @@ from service.dedup import (
     StoryIndex,
     choose_story,
     lsh_keys,
+    lsh_keys_many,
     signature_from_bytes,
     signature_to_bytes,
     story_url_key,
@@ -191,6 +192,13 @@ def test_near_duplicates_share_an_lsh_key_and_unrelated_texts_do_not() -> None:
     c = text_signature("Nikkei rises 0.9%, led by electronics stocks", "Tokyo shares gained.")
     assert set(lsh_keys(a)) & set(lsh_keys(b))
     assert not set(lsh_keys(a)) & set(lsh_keys(c))
+
+
+def test_lsh_keys_of_many_signatures_are_the_keys_of_each() -> None:
+    sigs = [text_signature(item.title, item.summary) for item in PARASITE]
+    sigs += [text_signature("", ""), text_signature("the of", "")]  # no shingles: no keys
+    assert lsh_keys_many(sigs) == [lsh_keys(s) for s in sigs]
+    assert lsh_keys_many(sigs[-2:]) == [[], []]
 
 
 def test_choose_story_picks_the_best_candidate_inside_the_window() -> None:

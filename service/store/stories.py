@@ -14,7 +14,6 @@ import numpy as np
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from service import dedup
@@ -63,7 +62,9 @@ def place_in_stories(
     session: Session, rows: list[ArticleRow], source_id: int, grouping: Grouping
 ) -> dict[int, Placement]:
     """Placement of every row (by article id); rows without a story get one."""
-    session.flush()  # the reads below go to the connection, past the session's own objects
+    # The reads below go straight to the connection: through the session, each would first
+    # look for objects to flush and build ORM results, several times the query's own cost.
+    session.flush()
     placed = _existing(session, [r for r in rows if r.story_id is not None])
     pending = _prepare([r for r in rows if r.story_id is None])
     if not pending:
@@ -97,13 +98,6 @@ def place_in_stories(
     return placed
 
 
-def _core(session: Session) -> Connection:
-    """Plain column reads and writes go to the connection: the ORM session would first
-    look for objects to flush and build ORM result machinery, several times the cost of
-    the query here. Placement flushes its own objects before it reads."""
-    return session.connection()
-
-
 def _prepare(rows: list[ArticleRow]) -> list[_Pending]:
     signatures = [dedup.text_signature(row.title, row.summary) for row in rows]
     bands_of = dedup.lsh_keys_many(signatures)
@@ -122,7 +116,7 @@ def _existing(
     if not ids:
         return {}
     first_seen = dict(
-        _core(session)
+        session.connection()
         .execute(select(StoryRow.id, StoryRow.first_seen).where(StoryRow.id.in_(ids)))
         .all()
     )
@@ -135,7 +129,7 @@ def _existing(
 
 def _stories_by_key(session: Session, keys: list[str]) -> dict[str, int]:
     query = select(StoryKeyRow.key, StoryKeyRow.story_id).where(StoryKeyRow.key.in_(set(keys)))
-    return dict(_core(session).execute(query).all())
+    return dict(session.connection().execute(query).all())
 
 
 _Candidate = tuple[int, np.ndarray, datetime]  # story id, stored minima, published
@@ -222,7 +216,7 @@ def _signatures(session: Session, article_ids: set[int]) -> dict[int, tuple[np.n
     if not article_ids:
         return {}
     rows = (
-        _core(session)
+        session.connection()
         .execute(
             select(ArticleRow.id, ArticleRow.signature, ArticleRow.published).where(
                 ArticleRow.id.in_(article_ids), ArticleRow.signature.is_not(None)
