@@ -25,6 +25,8 @@ MAX_RETRY_AFTER = timedelta(hours=1)
 THROTTLE_WINDOW = timedelta(hours=1)
 SUMMARY_HEADLINES = 10
 
+BACKLOG_ROUNDS = 20  # rounds of deliver_backlog: bounded, whatever keeps failing
+
 
 @dataclass(frozen=True)
 class Pending:
@@ -97,6 +99,23 @@ class Deliverer:
                 continue
             delivered += await self._deliver(item, deferred)
         return delivered
+
+    async def deliver_backlog(
+        self, rounds: int = BACKLOG_ROUNDS, wait: float | None = None
+    ) -> None:
+        """Deliver what is queued now, in at most `rounds` rounds: what still fails waits in
+        the outbox for `wirewatch run`. With `wait`, a round that sends nothing while rows
+        are still pending (a follow-up waiting for its alert's thread) sleeps that long and
+        tries again, instead of giving up."""
+        for _ in range(rounds):
+            if await self.deliver_pending_once() == 0:
+                if wait is None or not self._waiting():
+                    return
+                await asyncio.sleep(wait)
+
+    def _waiting(self) -> int:
+        with self.db.transaction() as session:
+            return outbox.count_waiting(session)
 
     async def _deliver(self, item: Pending, deferred: dict[str, datetime]) -> int:
         msg = AlertMessage.from_dict(item.payload)

@@ -38,7 +38,6 @@ CONFIG_NAME = "config.yaml"
 DATABASE_NAME = "demo.db"
 PREVIEW_NAME = "digest-preview.html"
 DIGEST_NAME = "morning"
-DELIVERY_ROUNDS = 20
 FOLLOWUP_WAIT = 0.5  # a follow-up waits ~2 s for its alert; wait for it, a little at a time
 
 
@@ -126,23 +125,6 @@ def offline_environment() -> Iterator[None]:
                 os.environ[key] = value
 
 
-async def deliver_all(runtime: Runtime, app: App) -> None:
-    """Deliver everything queued; a follow-up may wait briefly for its alert to be sent."""
-    for _ in range(DELIVERY_ROUNDS):
-        if await runtime.deliverer.deliver_pending_once() == 0:
-            if not _pending(app):
-                return
-            await asyncio.sleep(FOLLOWUP_WAIT)
-
-
-def _pending(app: App) -> int:
-    with app.db.transaction() as session:
-        count = session.scalar(
-            select(func.count()).where(DeliveryRow.status.in_(["pending", "sending"]))
-        )
-    return int(count or 0)
-
-
 def cycle_header(number: int, cycles: int, outcomes: list[PollOutcome], as_of: str) -> str:
     changed = sum(o.status == "ok" for o in outcomes)
     unchanged = sum(o.status in ("not_modified", "unchanged") for o in outcomes)
@@ -176,7 +158,7 @@ async def run_cycles(
             outcomes = await runtime.poller.poll_due_once(force=True)
             out.write(cycle_header(number, cycles, outcomes, as_of(server, replayed)) + "\n")
             out.flush()
-            await deliver_all(runtime, app)
+            await runtime.deliverer.deliver_backlog(wait=FOLLOWUP_WAIT)
     finally:
         await runtime.aclose()
     return outcomes

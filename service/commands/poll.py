@@ -11,8 +11,6 @@ from service.pipeline import PollOutcome
 from service.progress import Progress
 from service.runtime import Runtime
 
-DELIVERY_ROUNDS = 20  # bounded: what is still failing waits in the outbox for `run`
-
 
 async def poll_once(
     app: App, name: str | None, runtime: Runtime | None = None
@@ -28,9 +26,7 @@ async def poll_once(
             bar.advance()
         bar.close()
         runtime.poller.flush()
-        for _ in range(DELIVERY_ROUNDS):
-            if await runtime.deliverer.deliver_pending_once() == 0:
-                break
+        await runtime.deliverer.deliver_backlog()
         return outcomes
     finally:
         if own:

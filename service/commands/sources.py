@@ -7,10 +7,10 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from service.app import open_app
-from service.store import configs
+from service.store import configs, outbox
 from service.store.models import DeliveryRow, SourceRow
 from service.store.sources import article_counts
 
@@ -75,9 +75,7 @@ def status_lines(app: Any) -> list[str]:
             .order_by(DeliveryRow.id.desc())
             .limit(5)
         ).all()
-        waiting = session.scalar(
-            select(func.count()).where(DeliveryRow.status.in_(["pending", "sending"]))
-        )
+        waiting = outbox.count_waiting(session)
     if live is not None:
         lines.append(f"\nconfig: {live.path} live since {iso(live.applied_at)}")
     if rejected is not None and (live is None or rejected.applied_at > live.applied_at):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -47,6 +47,14 @@ def enqueue_many(session: Session, now: datetime, rows: list[dict[str, Any]]) ->
     # than the insert itself.
     done = dict(session.connection().execute(stmt, [base | row for row in rows]).all())
     return [done[i] for i in sorted(done)]
+
+
+def count_waiting(session: Session) -> int:
+    """Deliveries not yet sent nor given up: pending, or being sent right now."""
+    count = session.scalar(
+        select(func.count()).where(DeliveryRow.status.in_(["pending", "sending"]))
+    )
+    return int(count or 0)
 
 
 def find(session: Session, dedup_key: str) -> DeliveryRow | None:
