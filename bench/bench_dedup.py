@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from service.dedup import StoryIndex  # noqa: E402
+from service.stories.decide import StoryIndex  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 

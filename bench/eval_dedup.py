@@ -22,7 +22,8 @@ from xml.etree import ElementTree
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from service import dedup, dedup_text  # noqa: E402
+from service.stories import decide as dedup  # noqa: E402
+from service.stories import signature as dedup_text  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 THRESHOLDS = sorted(

@@ -24,9 +24,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from service.app import open_app  # noqa: E402
 from service.logs import setup_logging  # noqa: E402
-from service.runtime import Runtime, make_notifier  # noqa: E402
+from service.worker.app import open_app  # noqa: E402
+from service.worker.wiring import Runtime, make_notifier  # noqa: E402
 
 
 def current_rss_mb() -> float:

@@ -15,10 +15,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-from service.digest import render_html
-from service.digest.sample import sample_digest
-
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))  # the sample digest lives with the tests
+
+from service.digest.render import render_html  # noqa: E402
+from tests.digest_sample import sample_digest  # noqa: E402
+
 WIDTH, HEIGHT = 680, 1800  # a desktop mail pane; tall enough for the whole sample
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from service.dedup import (
+from service.stories.decide import (
     DEFAULT_THRESHOLD,
     DEFAULT_WINDOW,
     Candidate,
@@ -227,7 +227,7 @@ def test_choose_story_honours_the_threshold() -> None:
 
 def test_signatures_and_keys_are_identical_in_another_process() -> None:
     code = (
-        "from service.dedup import text_signature, lsh_keys, signature_to_bytes;"
+        "from service.stories.decide import text_signature, lsh_keys, signature_to_bytes;"
         "s = text_signature('Kim and Putin meet', 'At a cosmodrome');"
         "print(signature_to_bytes(s).hex(), ','.join(map(str, lsh_keys(s))))"
     )

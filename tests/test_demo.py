@@ -11,7 +11,7 @@ import httpx
 import pytest
 import yaml
 
-from service.demo_server import (
+from service.demo.server import (
     RULE_SECTIONS,
     DemoError,
     DemoFeedServer,
@@ -71,8 +71,8 @@ def test_the_demo_prints_quad_alerts_and_writes_a_digest_preview(tmp_path: Path)
 
 def test_the_bundled_themes_are_the_shipped_ones() -> None:
     assert _rules_of(DEMO_DATA / "themes.yaml") == _rules_of(REPO / "config.yaml"), (
-        "service/demo_data/themes.yaml is out of step with config.yaml: run "
-        "python -m service.demo_server config.yaml"
+        "service/demo/data/themes.yaml is out of step with config.yaml: run "
+        "python -m service.demo.server config.yaml"
     )
 
 
@@ -109,7 +109,7 @@ def test_the_bundled_data_is_small_and_licensed() -> None:
     readme = (DEMO_DATA / "README.md").read_text(encoding="utf-8")
     for p in files:
         if p.suffix == ".xml":
-            assert p.name in readme, f"{p.name} has no origin in demo_data/README.md"
+            assert p.name in readme, f"{p.name} has no origin in demo/data/README.md"
 
 
 def test_the_white_house_snapshots_replay_in_time_order() -> None:

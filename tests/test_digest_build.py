@@ -16,9 +16,9 @@ from service.digest import (
     story_count,
     subject,
 )
-from service.digest.sample import sample_digest
-from service.digest.snippets import Segment, highlight, snippet
+from service.digest.segments import Segment, highlight, snippet
 from service.domain import Span
+from tests.digest_sample import sample_digest
 
 T0 = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 

@@ -16,7 +16,7 @@ import pytest
 from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
 
 from service.digest import MailError, SmtpSettings, build_message, send_message, write_to_outbox
-from service.digest.sample import sample_digest
+from tests.digest_sample import sample_digest
 from tests.smtpserver import HOST, Inbox, free_port, run_server
 
 USER, PASSWORD = "desk", "s3cret-pw"

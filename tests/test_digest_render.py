@@ -22,9 +22,9 @@ from service.digest import (
     render_text,
 )
 from service.digest.model import Digest
-from service.digest.sample import sample_digest
 from service.digest.view import STORIES_PER_THEME
 from service.domain import Span
+from tests.digest_sample import sample_digest
 
 GOLDEN = Path(__file__).parent / "golden" / "digest"
 NOW = datetime(2026, 11, 27, 22, 30, 4, tzinfo=UTC)

@@ -13,7 +13,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from service.fetch import (
+from service.poll.body import ACCEPT_ENCODING
+from service.poll.fetch import (
     Fetched,
     Fetcher,
     FetchError,
@@ -22,8 +23,7 @@ from service.fetch import (
     Validators,
     body_unchanged,
 )
-from service.fetch_body import ACCEPT_ENCODING
-from service.fetch_wire import Proxies
+from service.poll.wire import Proxies
 from tests.feedserver import FeedServer
 
 FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>'

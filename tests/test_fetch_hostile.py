@@ -13,7 +13,7 @@ from typing import Self
 
 import pytest
 
-from service.fetch import Fetched, Fetcher, FetchError
+from service.poll.fetch import Fetched, Fetcher, FetchError
 from tests.feedserver import FeedServer, endless, gzip_bomb, trickle
 from tests.test_fetch import FEED, fetch_error, make_limits
 

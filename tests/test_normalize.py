@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 
 from service.domain import Article, Entry
-from service.normalize import (
+from service.poll.normalize import (
     canonical_url,
     clean_text,
     content_fingerprint,
     entry_key,
     normalize_entry,
 )
-from service.parse import parse_feed
+from service.poll.parse import parse_feed
 
 FIRST_SEEN = datetime(2026, 2, 18, 3, 0, tzinfo=UTC)
 BASE = "https://example.org/feeds/world.xml"

@@ -17,7 +17,7 @@ import pytest
 
 from service.domain import Span
 from service.notify.base import AlertMessage
-from service.notify.messages import build_blocks
+from service.notify.blocks import build_blocks
 from service.notify.mrkdwn import ZERO_WIDTH_SPACE, fit, local_time, safe_url, shorten
 from tests.test_notify_samples import alert, followup, notice, summary, summary_span
 

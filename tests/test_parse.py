@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from service.fetch import FetchError
-from service.parse import parse_feed
+from service.poll.fetch import FetchError
+from service.poll.parse import parse_feed
 
 DATA = Path(__file__).parent / "data" / "feeds"
 URL = "https://example.org/feeds/world.xml"

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from service.domain import ParsedFeed
-from service.fetch import FetchError
-from service.normalize import normalize_entry
-from service.parse import parse_feed
+from service.poll.fetch import FetchError
+from service.poll.normalize import normalize_entry
+from service.poll.parse import parse_feed
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "feeds"
 SKIP_SUFFIXES = (".txt", ".md", ".expected.json")

@@ -20,12 +20,12 @@ from xml.sax.expatreader import ExpatParser
 
 import pytest
 
-from service import parse
 from service.domain import Article, ParsedFeed
-from service.normalize import normalize_entry
-from service.parse import parse_feed
-from service.parse_charset import relabel_utf8
-from service.parse_fast import parse_simple
+from service.poll import parse
+from service.poll.charset import relabel_utf8
+from service.poll.normalize import normalize_entry
+from service.poll.parse import parse_feed
+from service.poll.parse_fast import parse_simple
 from tests.test_parse_corpus import CORPUS, corpus_files, header_comment
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from service.fetch import FetchError
-from service.parse import parse_feed
-from service.parse_guard import drop_expanding_entities
+from service.poll.fetch import FetchError
+from service.poll.guard import drop_expanding_entities
+from service.poll.parse import parse_feed
 
 DATA = Path(__file__).parent / "data" / "feeds"
 URL = "https://example.org/feed.xml"

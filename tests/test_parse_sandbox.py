@@ -4,8 +4,8 @@ import time
 
 import pytest
 
-from service.fetch_errors import FetchError
-from service.parse_sandbox import SANDBOX_FROM, ParseSandbox
+from service.poll.errors import FetchError
+from service.poll.sandbox import SANDBOX_FROM, ParseSandbox
 from tests.e2e.support import Item, rss
 
 

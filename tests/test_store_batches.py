@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event, select
 
-from service.app import open_app
-from service.fetch import Fetched, Validators
-from service.parse import parse_feed
-from service.pipeline import PollOutcome, SourceState, _StoreJob
-from service.runtime import Runtime, make_notifier
+from service.poll.fetch import Fetched, Validators
+from service.poll.parse import parse_feed
+from service.poll.poller import PollOutcome, SourceState, _StoreJob
 from service.store.models import ArticleRow, SourceRow
+from service.worker.app import open_app
+from service.worker.wiring import Runtime, make_notifier
 from tests.e2e.support import Item, rss, write_config
 
 

@@ -7,13 +7,13 @@ import json
 import sys
 from typing import Any
 
-from service.app import open_app
-from service.backtest import BacktestResult, backtest
+from service.alerts.backtest import BacktestResult, backtest
 from service.commands.match import report_invalid_query, span_json
 from service.commands.sources import iso
+from service.commands.textmark import highlight
 from service.config import parse_duration
 from service.rules import WRLError, compile_query
-from service.textmark import highlight
+from service.worker.app import open_app
 
 
 def run(args: argparse.Namespace) -> int:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from service.alerts.themes import compile_rules, example_problems
 from service.config import ConfigError, load_config
-from service.themes import compile_rules, example_problems
 
 
 def run(args: argparse.Namespace) -> int:

@@ -12,13 +12,13 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from service.backtest import BacktestResult, backtest
+from service.alerts.backtest import BacktestResult, backtest
+from service.alerts.themes import RuleSet
 from service.config import Config
-from service.reload import rules_of
 from service.rules import Aliases, WRLError, compile_query
 from service.store import Database, configs
 from service.store.migrate import current_revision
-from service.themes import RuleSet
+from service.worker.reload import rules_of
 
 SHOWN = 10
 

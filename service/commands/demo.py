@@ -8,7 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from service.demo import DemoError, DemoResult, run_demo
+from service.demo.run import DemoError, DemoResult, run_demo
 
 
 def summary_lines(result: DemoResult) -> list[str]:

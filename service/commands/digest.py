@@ -7,9 +7,9 @@ import asyncio
 import sys
 from pathlib import Path
 
-from service.app import open_app
 from service.digest.build import subject
 from service.digest.sender import DigestSender
+from service.worker.app import open_app
 
 
 def run(args: argparse.Namespace) -> int:

@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from service.commands.textmark import highlight
 from service.config import Config, ConfigError, load_config
 from service.domain import Span, link_host
 from service.rules import MatchItem, WRLError, compile_query, explain
-from service.textmark import highlight
 
 
 def _config(path: str | None) -> Config | None:

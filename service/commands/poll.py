@@ -6,10 +6,10 @@ import argparse
 import asyncio
 import sys
 
-from service.app import App, open_app
-from service.pipeline import PollOutcome
-from service.progress import Progress
-from service.runtime import Runtime
+from service.commands.progress import Progress
+from service.poll.poller import PollOutcome
+from service.worker.app import App, open_app
+from service.worker.wiring import Runtime
 
 
 async def poll_once(

@@ -7,12 +7,12 @@ import asyncio
 import signal
 
 from service import logs
-from service.app import App, open_app
 from service.digest.sender import DigestSender
-from service.reload import ConfigWatcher
-from service.runtime import Runtime
-from service.scheduler import Worker
-from service.server import make_app, start_server
+from service.web.server import make_app, start_server
+from service.worker.app import App, open_app
+from service.worker.reload import ConfigWatcher
+from service.worker.scheduler import Worker
+from service.worker.wiring import Runtime
 
 DIGEST_TICK_SECONDS = 15.0
 CONFIG_TICK_SECONDS = 1.0  # an edit is live within ~1-2 s

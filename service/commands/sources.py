@@ -9,10 +9,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from service.app import open_app
 from service.store import configs, outbox
 from service.store.models import DeliveryRow, SourceRow
 from service.store.sources import article_counts
+from service.worker.app import open_app
 
 
 def iso(value: datetime | None) -> str | None:

@@ -11,12 +11,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service.alerts.themes import ThemeInfo
 from service.digest.build import order_themes, rank_stories
 from service.digest.model import Digest, DigestStory, DigestTheme, FailingSource
 from service.digest.schedule import period_label
 from service.domain import Span
 from service.store.models import ArticleRow, HitRow, SourceRow, StoryRow
-from service.themes import ThemeInfo
 
 TREND_DAYS = 14
 FAILING_FOR = timedelta(hours=24)

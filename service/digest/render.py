@@ -14,7 +14,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup, escape
 
 from service.digest.model import Digest
-from service.digest.snippets import Segment
+from service.digest.segments import Segment
 from service.digest.view import digest_view
 
 TEXT_WIDTH = 72

@@ -20,7 +20,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from service import logs
-from service.app import App
+from service.alerts.themes import ThemeInfo
 from service.config import Config
 from service.config.models import Digest as DigestConfig
 from service.digest.build import is_empty
@@ -30,7 +30,7 @@ from service.digest.model import Digest
 from service.digest.render import build_message, render_html
 from service.digest.schedule import due_period, scheduled_instant
 from service.store.models import DigestRunRow, SourceRow
-from service.themes import ThemeInfo
+from service.worker.app import App
 
 CLAIM_LEASE = timedelta(minutes=10)
 MAX_BACKOFF = timedelta(hours=1)

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from service.digest import build
 from service.digest.model import Digest, DigestStory, DigestTheme, FailingSource
 from service.digest.schedule import period_label
-from service.digest.snippets import Segment, highlight, snippet
+from service.digest.segments import Segment, highlight, snippet
 
 BAR_MAX_PX = 22
 BAR_MIN_PX = 3  # a quiet-but-not-zero day must stay visible next to an empty one

@@ -26,7 +26,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from service.notify.base import AlertMessage, Delivered, NotifyError
-from service.notify.messages import build_blocks
+from service.notify.blocks import build_blocks
 
 __all__ = ["SlackNotifier", "WebhookNotifier", "build_blocks", "classify_api_error"]
 

@@ -16,8 +16,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from service import dedup
 from service.store.models import ArticleRow, Base, StoryBandRow, StoryKeyRow, StoryRow
+from service.stories import decide as dedup
 
 MAX_CANDIDATES = 32  # stories compared per new article, whatever the collisions
 BAND_CHUNK = 4000  # band keys per lookup: below SQLite's and PostgreSQL's parameter limits

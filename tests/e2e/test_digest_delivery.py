@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from service.app import App, open_app
 from service.clock import FakeClock
 from service.digest.sender import DigestSender
-from service.runtime import Runtime
+from service.worker.app import App, open_app
+from service.worker.wiring import Runtime
 from tests.e2e.support import Item, rss, write_config
 from tests.feedserver import FeedServer
 from tests.smtpserver import Inbox, run_server

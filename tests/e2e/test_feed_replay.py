@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from service.app import open_app
 from service.notify import ConsoleNotifier
-from service.runtime import Runtime
+from service.worker.app import open_app
+from service.worker.wiring import Runtime
 from tests.e2e.support import write_config
 from tests.feedserver import FeedServer
 

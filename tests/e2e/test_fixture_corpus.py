@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from service.app import open_app
 from service.notify import ConsoleNotifier
-from service.runtime import Runtime
 from service.store.models import SourceRow
+from service.worker.app import open_app
+from service.worker.wiring import Runtime
 from tests.e2e.support import write_config
 from tests.feedserver import FeedServer
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from service.app import App, open_app
 from service.commands.run import serve
 from service.store.models import ConfigVersionRow
+from service.worker.app import App, open_app
 from tests.e2e.support import Item, cli, rss, write_config
 from tests.feedserver import FeedServer
 

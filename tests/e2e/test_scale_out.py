@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from service.app import open_app
-from service.runtime import Runtime
+from service.worker.app import open_app
+from service.worker.wiring import Runtime
 from tests.e2e.support import Item, rss, write_config
 from tests.feedserver import FeedServer
 from tests.slackserver import SlackServer

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from service.app import open_app
-from service.runtime import Runtime
+from service.worker.app import open_app
+from service.worker.wiring import Runtime
 from tests.e2e.support import QUAD_HEADLINES, Item, cli, rss, write_config
 from tests.feedserver import FeedServer
 from tests.slackserver import SlackServer

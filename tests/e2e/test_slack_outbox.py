@@ -8,10 +8,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from service.app import App, open_app
 from service.clock import FakeClock
-from service.runtime import Runtime
 from service.store.models import DeliveryRow
+from service.worker.app import App, open_app
+from service.worker.wiring import Runtime
 from tests.e2e.support import QUAD_HEADLINES, Item, rss, write_config
 from tests.feedserver import FeedServer
 from tests.slackserver import SlackServer

@@ -22,8 +22,6 @@ from typing import Any
 import yaml
 from aiohttp import web
 
-import service
-
 RSS_TYPE = "application/rss+xml; charset=utf-8"
 CONFIG_NAME = "config.yaml"
 RULE_SECTIONS = ("aliases", "themes")
@@ -36,14 +34,14 @@ class DemoError(Exception):
 
 def demo_data() -> Traversable:
     """The bundled data folder, wherever the package is installed."""
-    return files("service") / "demo_data"
+    return files("service.demo") / "data"
 
 
 @dataclass(frozen=True)
 class DemoSource:
     name: str
     route: str  # the path served on the loopback server
-    files: tuple[str, ...]  # under demo_data/, in replay order
+    files: tuple[str, ...]  # under demo/data/, in replay order
     tags: tuple[str, ...]
 
 
@@ -53,7 +51,7 @@ def _snapshots(folder: str) -> tuple[str, ...]:
 
 
 def bundled_sources() -> tuple[DemoSource, ...]:
-    """The bundled outlets; see demo_data/README.md for where each file came from."""
+    """The bundled outlets; see demo/data/README.md for where each file came from."""
     return (
         DemoSource(
             "White House Briefing Room",
@@ -93,7 +91,7 @@ def snapshot_time(file: str) -> datetime | None:
 
 def checkout_config() -> Path | None:
     """The repository's config.yaml when running from a checkout (not an installed wheel)."""
-    root = Path(service.__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     config = root / CONFIG_NAME
     return config if (root / "pyproject.toml").is_file() and config.is_file() else None
 
@@ -122,7 +120,7 @@ def rule_sections(explicit: str | None) -> tuple[dict[str, Any], str]:
 
 
 def refresh_bundled_themes(config: Path, dest: Path | None = None) -> Path:
-    """Copy config.yaml's aliases and themes into demo_data/themes.yaml (run after editing)."""
+    """Copy config.yaml's aliases and themes into demo/data/themes.yaml (run after editing)."""
     text = config.read_text(encoding="utf-8")
     rule_sections_text(text, str(config))
     start = text.find("\naliases:")
@@ -135,7 +133,7 @@ def refresh_bundled_themes(config: Path, dest: Path | None = None) -> Path:
         "# A copy of the aliases: and themes: sections of the shipped config.yaml, used by\n"
         "# `wirewatch demo` when it runs from an installed package. tests/test_demo.py checks\n"
         "# it is in step; refresh it with:\n"
-        "#   python -m service.demo_server config.yaml\n\n"
+        "#   python -m service.demo.server config.yaml\n\n"
     )
     target.write_text(header + tail, encoding="utf-8")
     return target
@@ -213,7 +211,7 @@ class DemoFeedServer:
         return web.Response(body=series.body, headers=headers)
 
 
-if __name__ == "__main__":  # python -m service.demo_server [config.yaml]
+if __name__ == "__main__":  # python -m service.demo.server [config.yaml]
     import sys
 
     print(f"wrote {refresh_bundled_themes(Path(sys.argv[1] if sys.argv[1:] else CONFIG_NAME))}")

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
 
 from service.domain import Article, Entry
-from service.text_clean import clean_text
+from service.poll.text_clean import clean_text
 
 __all__ = [
     "canonical_url",

@@ -18,9 +18,8 @@ from typing import Any, TextIO
 import yaml
 from sqlalchemy import func, select
 
-from service.app import App, open_app
 from service.config.loader import DATABASE_ENV
-from service.demo_server import (
+from service.demo.server import (
     DemoError,
     DemoFeedServer,
     DemoSource,
@@ -30,9 +29,10 @@ from service.demo_server import (
 )
 from service.digest.build import subject
 from service.digest.sender import DigestSender
-from service.pipeline import PollOutcome
-from service.runtime import Runtime
+from service.poll.poller import PollOutcome
 from service.store.models import ArticleRow, DeliveryRow, StoryRow
+from service.worker.app import App, open_app
+from service.worker.wiring import Runtime
 
 CONFIG_NAME = "config.yaml"
 DATABASE_NAME = "demo.db"

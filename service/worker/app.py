@@ -5,12 +5,12 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 
+from service.alerts.themes import RuleSet, compile_rules
 from service.clock import Clock, SystemClock
 from service.config import Config, ConfigError, load_config
 from service.store import Database
 from service.store.migrate import upgrade
 from service.store.sources import SourceSpec, SyncReport, sync_sources
-from service.themes import RuleSet, compile_rules
 
 
 @dataclass

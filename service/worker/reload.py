@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from service import logs
+from service.alerts.themes import compile_rules, example_problems
 from service.config import Config, ConfigError, Problem, load_config
 from service.notify.base import AlertMessage
 from service.store import configs, outbox
-from service.themes import compile_rules, example_problems
 
 
 def rules_of(config: Config) -> dict[str, Any]:

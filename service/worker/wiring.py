@@ -11,19 +11,19 @@ from typing import TextIO
 
 from sqlalchemy import select
 
-from service.alerts import AlertSettings
-from service.app import App, sync
+from service.alerts.deliver import ChannelPacer, Deliverer
+from service.alerts.record import AlertSettings
+from service.alerts.themes import compile_rules
 from service.config import Config
-from service.delivery import ChannelPacer, Deliverer
-from service.fetch import Fetcher, FetchLimits
 from service.notify import ConsoleNotifier, Notifier, SlackNotifier, WebhookNotifier
-from service.parse_sandbox import ParseSandbox
-from service.pipeline import Poller, PollSettings
-from service.reload import rules_of
+from service.poll.fetch import Fetcher, FetchLimits
+from service.poll.poller import Poller, PollSettings
+from service.poll.sandbox import ParseSandbox
 from service.store import configs
 from service.store.models import ThemeStateRow
 from service.store.stories import Grouping
-from service.themes import compile_rules
+from service.worker.app import App, sync
+from service.worker.reload import rules_of
 
 
 def worker_id() -> str:

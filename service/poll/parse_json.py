@@ -9,7 +9,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 from service.domain import Entry, ParsedFeed
-from service.fetch_errors import FetchError, host_of
+from service.poll.errors import FetchError, host_of
 
 
 def looks_like_json(body: bytes, content_type: str) -> bool:

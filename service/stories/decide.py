@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from service.dedup_text import (
+from service.stories.signature import (
     TextSignature,
     lsh_keys,
     lsh_keys_many,

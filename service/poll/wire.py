@@ -16,7 +16,7 @@ from urllib.parse import SplitResult, urlsplit
 
 from yarl import URL
 
-from service.fetch_errors import fetchable_parts
+from service.poll.errors import fetchable_parts
 
 
 class Target(NamedTuple):

@@ -14,8 +14,8 @@ from datetime import UTC
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from service import logs
-from service.pipeline import PollOutcome
-from service.runtime import Runtime
+from service.poll.poller import PollOutcome
+from service.worker.wiring import Runtime
 
 TICK_SECONDS = 1.0
 PRUNE_SECONDS = 3600.0

@@ -16,11 +16,11 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from service.alerts.themes import RuleSet, ThemeInfo, item_for
 from service.domain import Article, Hit
 from service.notify.base import AlertMessage
 from service.store import outbox
 from service.store.models import DeliveryRow, HitRow
-from service.themes import RuleSet, ThemeInfo, item_for
 
 
 @dataclass(frozen=True)

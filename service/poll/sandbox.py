@@ -16,15 +16,15 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 
 from service.domain import ParsedFeed
-from service.fetch_errors import FetchError, format_seconds
-from service.parse import parse_feed
+from service.poll.errors import FetchError, format_seconds
+from service.poll.parse import parse_feed
 
 SANDBOX_FROM = 512 * 1024  # bytes; real outlet feeds are almost all smaller
 STARTUP_TIMEOUT = 120.0
 
 
 def _warm_up() -> None:
-    import service.parse  # noqa: F401  (imported in the child, before the clock starts)
+    import service.poll.parse  # noqa: F401  (imported in the child, before the clock starts)
 
 
 class ParseSandbox:

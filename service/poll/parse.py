@@ -18,11 +18,11 @@ import feedparser
 from feedparser.exceptions import ThingsNobodyCaresAboutButMe
 
 from service.domain import Entry, ParsedFeed
-from service.fetch_errors import FetchError, host_of
-from service.parse_charset import relabel_utf8
-from service.parse_fast import parse_simple
-from service.parse_guard import install as install_entity_guard
-from service.parse_json import looks_like_json, parse_json_feed
+from service.poll.charset import relabel_utf8
+from service.poll.errors import FetchError, host_of
+from service.poll.guard import install as install_entity_guard
+from service.poll.parse_fast import parse_simple
+from service.poll.parse_json import looks_like_json, parse_json_feed
 
 __all__ = ["parse_feed"]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import AsyncIterator
 
-from service.fetch_errors import FetchError, format_size
+from service.poll.errors import FetchError, format_size
 
 GZIP_MAGIC = b"\x1f\x8b"
 # Content codings we can inflate with a bounded output; brotli/zstd are not

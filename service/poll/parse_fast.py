@@ -103,7 +103,7 @@ class _Decline(Exception):
 
 def parse_simple(body: bytes, headers: Mapping[str, str], url: str) -> ParsedFeed | None:
     """The ParsedFeed service.parse would build with feedparser, or None to let it do that."""
-    from service import parse  # not at the top: service.parse imports this module
+    from service.poll import parse  # not at the top: service.parse imports this module
 
     if parse.SANITIZE_HTML or parse.RESOLVE_RELATIVE_URIS:
         return None  # feedparser would rewrite embedded HTML

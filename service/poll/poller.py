@@ -19,8 +19,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from service import logs, schedule
-from service.alerts import (
+from service import logs
+from service.alerts.record import (
     AlertSettings,
     Report,
     StoredArticle,
@@ -28,9 +28,10 @@ from service.alerts import (
     record_matches,
 )
 from service.domain import ParsedFeed
-from service.fetch import Fetched, Fetcher, FetchError, NotModified, Validators
-from service.normalize import content_fingerprint, normalize_entry
-from service.parse import parse_feed
+from service.poll import cadence as schedule
+from service.poll.fetch import Fetched, Fetcher, FetchError, NotModified, Validators
+from service.poll.normalize import content_fingerprint, normalize_entry
+from service.poll.parse import parse_feed
 from service.store import Database
 from service.store import sources as source_repo
 from service.store.articles import upsert_articles

@@ -23,8 +23,8 @@ from urllib.parse import urljoin, urlsplit
 import aiohttp
 import certifi
 
-from service.fetch_body import ACCEPT_ENCODING, GZIP_MAGIC, gunzip_limited, read_limited, too_large
-from service.fetch_errors import (
+from service.poll.body import ACCEPT_ENCODING, GZIP_MAGIC, gunzip_limited, read_limited, too_large
+from service.poll.errors import (
     FetchError,
     FetchErrorKind,
     classify_exception,
@@ -32,7 +32,7 @@ from service.fetch_errors import (
     host_of,
     incomplete_body,
 )
-from service.fetch_wire import Proxies, Target, response_headers, wire_target
+from service.poll.wire import Proxies, Target, response_headers, wire_target
 
 __all__ = [
     "Fetched",

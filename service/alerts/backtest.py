@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from service.commands.progress import Progress
 from service.domain import Span, link_host
-from service.progress import Progress
 from service.rules import CompiledQuery, MatchItem, explain
 from service.store.models import ArticleRow, HitRow, SourceRow
 
