@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Literal, Protocol
 from urllib.parse import urlsplit
 
 Field = Literal["title", "summary"]
@@ -83,3 +83,22 @@ class Hit:
 
     theme_id: str
     spans: tuple[Span, ...] = field(default_factory=tuple)
+
+
+class Progress(Protocol):
+    """Told how many steps a long job has, then of each one (the CLI draws a bar)."""
+
+    def start(self, total: int) -> None: ...
+    def advance(self) -> None: ...
+    def close(self) -> None: ...
+
+
+class NoProgress:
+    def start(self, total: int) -> None:
+        pass
+
+    def advance(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass

@@ -13,8 +13,9 @@ from aiohttp.client_reqrep import ConnectionKey
 from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL as YarlURL
 
-from service.poll.errors import FetchError, format_size, parse_retry_after
-from service.poll.fetch import cache_seconds, classify_exception, classify_http_error
+from service.poll.classify import classify_exception, classify_http_error, parse_retry_after
+from service.poll.errors import FetchError, format_size
+from service.poll.fetch import cache_seconds
 
 NOW = datetime(2026, 2, 1, 12, 0, 0, tzinfo=UTC)
 URL = "https://feeds.example.org/world.xml"

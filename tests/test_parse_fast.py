@@ -21,7 +21,7 @@ from xml.sax.expatreader import ExpatParser
 import pytest
 
 from service.domain import Article, ParsedFeed
-from service.poll import parse
+from service.poll import entries, parse
 from service.poll.charset import relabel_utf8
 from service.poll.normalize import normalize_entry
 from service.poll.parse import parse_feed
@@ -358,7 +358,7 @@ def test_it_declines_a_feed_without_usable_entries() -> None:
 
 
 def test_it_declines_when_feedparser_would_rewrite_html() -> None:
-    with mock.patch.object(parse, "SANITIZE_HTML", True):
+    with mock.patch.object(entries, "SANITIZE_HTML", True):
         assert declined(rss(ITEM))
 
 
@@ -620,4 +620,4 @@ def test_feedparser_parses_with_expat_and_keeps_html_as_it_is() -> None:
     assert importlib.util.find_spec("drv_libxml2") is None
     assert importlib.util.find_spec("libxml2") is None
     assert isinstance(xml.sax.make_parser(), ExpatParser)
-    assert not parse.SANITIZE_HTML and not parse.RESOLVE_RELATIVE_URIS
+    assert not entries.SANITIZE_HTML and not entries.RESOLVE_RELATIVE_URIS

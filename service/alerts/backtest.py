@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from service.commands.progress import Progress
-from service.domain import Span, link_host
+from service.domain import NoProgress, Progress, Span, link_host
 from service.rules import CompiledQuery, MatchItem, explain
-from service.store.models import ArticleRow, HitRow, SourceRow
-
-BATCH = 1000
+from service.store import articles as article_repo
+from service.store import hits as hit_repo
 
 
 @dataclass(frozen=True)
@@ -43,34 +39,20 @@ class BacktestResult:
         return len({m.story or -m.article_id for m in self.matches})
 
 
-def _rows(session: Session, since: datetime) -> Iterator[tuple[ArticleRow, SourceRow]]:
-    query = (
-        select(ArticleRow, SourceRow)
-        .join(SourceRow, SourceRow.id == ArticleRow.source_id)
-        .where(ArticleRow.published >= since)
-        .order_by(ArticleRow.published, ArticleRow.id)
-        .execution_options(yield_per=BATCH)
-    )
-    for article, source in session.execute(query):  # noqa: UP028 (Row -> plain tuple)
-        yield article, source
-
-
 def backtest(
     session: Session,
     query: CompiledQuery,
     since: datetime,
     tz: str,
     theme_id: str | None = None,
-    progress: bool = False,
+    progress: Progress | None = None,
 ) -> BacktestResult:
     result = BacktestResult(since=since)
-    alerted = _alerted_articles(session, theme_id) if theme_id else set()
-    total = session.scalar(
-        select(func.count()).select_from(ArticleRow).where(ArticleRow.published >= since)
-    )
-    bar = Progress((total or 0) if progress else 0, "backtest")
+    alerted = hit_repo.alerted_articles(session, theme_id) if theme_id else set()
+    bar = progress or NoProgress()
+    bar.start(article_repo.count_published_since(session, since))
     zone = ZoneInfo(tz)
-    for article, source in _rows(session, since):
+    for article, source in article_repo.published_since(session, since):
         result.scanned += 1
         bar.advance()
         item = MatchItem(
@@ -99,11 +81,3 @@ def backtest(
         )
     bar.close()
     return result
-
-
-def _alerted_articles(session: Session, theme_id: str) -> set[int]:
-    return set(
-        session.scalars(
-            select(HitRow.article_id).where(HitRow.theme_id == theme_id, HitRow.alerted.is_(True))
-        )
-    )

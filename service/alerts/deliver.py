@@ -13,8 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
-
 from service import logs
 from service.notify.base import AlertMessage, Delivered, Notifier, NotifyError
 from service.store import Database, outbox
@@ -159,7 +157,7 @@ class Deliverer:
     def _thread_of(self, item: Pending) -> tuple[str | None, str | None] | None:
         """The alert's (channel, ts) to reply to, or None when the follow-up must wait/fail."""
         with self.db.transaction() as session:
-            parent = session.get(DeliveryRow, item.parent_id) if item.parent_id else None
+            parent = outbox.get(session, item.parent_id)
             if parent is None or parent.status == "failed":
                 outbox.mark_failed(session, item.id, "its alert was not delivered")
                 return None
@@ -185,16 +183,7 @@ class Deliverer:
             return None
         since = self.now() - THROTTLE_WINDOW
         with self.db.transaction() as session:
-            sent = session.execute(
-                select(func.count(), func.min(DeliveryRow.sent_at)).where(
-                    DeliveryRow.kind == "alert",
-                    DeliveryRow.status == "sent",
-                    DeliveryRow.theme_id == item.theme_id,
-                    DeliveryRow.channel == item.channel,
-                    DeliveryRow.sent_at > since,
-                )
-            ).one()
-        count, oldest = sent
+            count, oldest = outbox.alerts_sent_since(session, item.theme_id, item.channel, since)
         if count < self.max_per_hour or oldest is None:
             return None
         return oldest + THROTTLE_WINDOW
@@ -203,15 +192,8 @@ class Deliverer:
         """At the end of a throttle window, the held alerts become one summary message."""
         now = self.now()
         with self.db.transaction() as session:
-            held = list(
-                session.scalars(
-                    select(DeliveryRow)
-                    .where(DeliveryRow.status == "held", DeliveryRow.next_attempt_at <= now)
-                    .order_by(DeliveryRow.id)
-                )
-            )
-            groups: dict[tuple[str | None, str], list[DeliveryRow]] = {}
-            for row in held:
+            groups: dict[tuple[str | None, str], list[Pending]] = {}
+            for row in map(Pending.of, outbox.held_due(session, now)):
                 groups.setdefault((row.theme_id, row.channel), []).append(row)
             for (theme_id, channel), rows in groups.items():
                 first = AlertMessage.from_dict(rows[0].payload)
@@ -237,8 +219,4 @@ class Deliverer:
                     channel=channel,
                     payload=summary.to_dict(),
                 )
-                session.execute(
-                    update(DeliveryRow)
-                    .where(DeliveryRow.id.in_([r.id for r in rows]))
-                    .values(status="summarized")
-                )
+                outbox.mark_summarized(session, [r.id for r in rows])

@@ -11,16 +11,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from service.alerts.themes import RuleSet, ThemeInfo, item_for
 from service.domain import Article, Hit
 from service.notify.base import AlertMessage
+from service.store import hits as hit_repo
 from service.store import outbox
-from service.store.models import DeliveryRow, HitRow
+from service.store.models import DeliveryRow
 
 
 @dataclass(frozen=True)
@@ -75,24 +73,14 @@ def record_matches(
                     rows.setdefault(followup["dedup_key"], followup)
     inserted = outbox.enqueue_many(session, now, list(rows.values()))
     alerted = [rows[key] for key in inserted if key.startswith("alert:")]
-    if alerted:
-        session.connection().execute(
-            update(HitRow)
-            .where(HitRow.article_id == bindparam("a"), HitRow.theme_id == bindparam("t"))
-            .values(alerted=True),
-            [{"a": r["article_id"], "t": r["theme_id"]} for r in alerted],
-        )
+    hit_repo.mark_alerted(session, [(r["article_id"], r["theme_id"]) for r in alerted])
     return len(alerted)
 
 
 def _store_hits(
     session: Session, found: Sequence[tuple[StoredArticle, Sequence[Hit]]], now: datetime
 ) -> None:
-    if not found:
-        return
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    values = [
+    rows = [
         {
             "article_id": stored.article_id,
             "story_id": stored.story_id,
@@ -107,14 +95,7 @@ def _store_hits(
         for stored, hits in found
         for hit in hits
     ]
-    stmt = insert(HitRow)
-    # An edit may move the matched terms; the hit itself stays the same row.
-    session.connection().execute(
-        stmt.on_conflict_do_update(
-            index_elements=["article_id", "theme_id"], set_={"spans": stmt.excluded.spans}
-        ),
-        values,
-    )
+    hit_repo.upsert_hits(session, rows)
 
 
 def _theme_live_for(settings: AlertSettings, theme: ThemeInfo, stored: StoredArticle) -> bool:
@@ -122,22 +103,6 @@ def _theme_live_for(settings: AlertSettings, theme: ThemeInfo, stored: StoredArt
     # are for its backtest, not for Slack.
     added = settings.theme_added.get(theme.id)
     return added is None or stored.story_first_seen >= added
-
-
-def alerts_of_stories(session: Session, story_ids: set[int]) -> dict[int, list[DeliveryRow]]:
-    """The alerts already enqueued for these stories, by story (one query for a feed)."""
-    out: dict[int, list[DeliveryRow]] = {}
-    if not story_ids:
-        return out
-    rows = session.scalars(
-        select(DeliveryRow)
-        .where(DeliveryRow.story_id.in_(story_ids), DeliveryRow.kind == "alert")
-        .order_by(DeliveryRow.id)
-    )
-    for row in rows:
-        if row.story_id is not None:
-            out.setdefault(row.story_id, []).append(row)
-    return out
 
 
 def _message(

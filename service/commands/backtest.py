@@ -9,6 +9,7 @@ from typing import Any
 
 from service.alerts.backtest import BacktestResult, backtest
 from service.commands.match import report_invalid_query, span_json
+from service.commands.progress import Progress
 from service.commands.sources import iso
 from service.commands.textmark import highlight
 from service.config import parse_duration
@@ -35,9 +36,8 @@ def run(args: argparse.Namespace) -> int:
         except WRLError as exc:
             return report_invalid_query(args, query_text, exc)
         with app.db.transaction() as session:
-            result = backtest(
-                session, query, since, app.config.timezone, args.theme, progress=not args.json
-            )
+            bar = None if args.json else Progress("backtest")
+            result = backtest(session, query, since, app.config.timezone, args.theme, bar)
     finally:
         app.close()
     if args.json:

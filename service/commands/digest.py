@@ -8,8 +8,7 @@ import sys
 from pathlib import Path
 
 from service.digest.build import subject
-from service.digest.sender import DigestSender
-from service.worker.app import open_app
+from service.worker.app import digest_sender, open_app
 
 
 def run(args: argparse.Namespace) -> int:
@@ -18,7 +17,7 @@ def run(args: argparse.Namespace) -> int:
         if not app.config.digests:
             print(f"{app.config.path}: no digests configured (see `digests:`)", file=sys.stderr)
             return 2
-        sender = DigestSender(app)
+        sender = digest_sender(app)
         try:
             if args.preview:
                 digest, html = sender.preview(args.name)

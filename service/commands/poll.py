@@ -18,14 +18,9 @@ async def poll_once(
     own = runtime is None
     runtime = runtime or Runtime(app)
     try:
-        states = await runtime.poller.claim(limit=100_000, name=name, force=True)
-        bar = Progress(len(states) if len(states) > 1 else 0, "polling")
-        outcomes = []
-        async for _, outcome in runtime.poller.poll_all(states):
-            outcomes.append(outcome)
-            bar.advance()
-        bar.close()
-        runtime.poller.flush()
+        outcomes = await runtime.poller.poll_due_once(
+            limit=100_000, name=name, force=True, progress=Progress("polling", minimum=2)
+        )
         await runtime.deliverer.deliver_backlog()
         return outcomes
     finally:

@@ -9,11 +9,16 @@ WIDTH = 30
 
 
 class Progress:
-    def __init__(self, total: int, label: str, stream: TextIO | None = None) -> None:
-        self.total, self.label = total, label
+    def __init__(self, label: str, stream: TextIO | None = None, minimum: int = 1) -> None:
+        self.label, self.minimum = label, minimum
         self.stream = stream or sys.stderr
-        self.enabled = self.stream.isatty() and total > 0
-        self.done = 0
+        self.total = self.done = 0
+        self.enabled = False
+
+    def start(self, total: int) -> None:
+        """Draw from now on, if there are at least `minimum` steps and a terminal to see it."""
+        self.total, self.done = total, 0
+        self.enabled = self.stream.isatty() and total >= max(self.minimum, 1)
 
     def advance(self, n: int = 1) -> None:
         self.done += n

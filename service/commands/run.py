@@ -7,9 +7,8 @@ import asyncio
 import signal
 
 from service import logs
-from service.digest.sender import DigestSender
 from service.web.server import make_app, start_server
-from service.worker.app import App, open_app
+from service.worker.app import App, digest_sender, open_app
 from service.worker.reload import ConfigWatcher
 from service.worker.scheduler import Worker
 from service.worker.wiring import Runtime
@@ -26,7 +25,7 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     loop.add_signal_handler(signal.SIGHUP, lambda: asyncio.ensure_future(watcher.check_once(True)))
-    digests = DigestSender(app, worker=runtime.worker)
+    digests = digest_sender(app, worker=runtime.worker)
     worker = Worker(
         runtime,
         {

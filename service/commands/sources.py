@@ -7,11 +7,9 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-
 from service.store import configs, outbox
-from service.store.models import DeliveryRow, SourceRow
-from service.store.sources import article_counts
+from service.store import sources as source_repo
+from service.store.models import SourceRow
 from service.worker.app import open_app
 
 
@@ -43,10 +41,8 @@ def source_report(row: SourceRow, items: int) -> dict[str, Any]:
 def collect(app: Any) -> list[dict[str, Any]]:
     names = [s.name for s in app.config.sources]
     with app.db.transaction() as session:
-        rows = {
-            r.name: r for r in session.scalars(select(SourceRow).where(SourceRow.name.in_(names)))
-        }
-        counts = article_counts(session)
+        rows = source_repo.by_name(session, names)
+        counts = source_repo.article_counts(session)
     return [source_report(rows[n], counts.get(rows[n].id, 0)) for n in names if n in rows]
 
 
@@ -69,12 +65,7 @@ def status_lines(app: Any) -> list[str]:
     with app.db.transaction() as session:
         live = configs.latest(session)
         rejected = configs.latest(session, "rejected")
-        failed = session.execute(
-            select(DeliveryRow.kind, DeliveryRow.channel, DeliveryRow.last_error)
-            .where(DeliveryRow.status == "failed")
-            .order_by(DeliveryRow.id.desc())
-            .limit(5)
-        ).all()
+        failed = outbox.recent_failures(session, limit=5)
         waiting = outbox.count_waiting(session)
     if live is not None:
         lines.append(f"\nconfig: {live.path} live since {iso(live.applied_at)}")

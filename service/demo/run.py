@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import yaml
-from sqlalchemy import func, select
 
 from service.config.loader import DATABASE_ENV
 from service.demo.server import (
@@ -28,10 +27,11 @@ from service.demo.server import (
     snapshot_time,
 )
 from service.digest.build import subject
-from service.digest.sender import DigestSender
 from service.poll.poller import PollOutcome
-from service.store.models import ArticleRow, DeliveryRow, StoryRow
-from service.worker.app import App, open_app
+from service.store import articles as article_repo
+from service.store import outbox
+from service.store.models import ArticleRow, StoryRow
+from service.worker.app import App, digest_sender, open_app
 from service.worker.wiring import Runtime
 
 CONFIG_NAME = "config.yaml"
@@ -167,14 +167,10 @@ async def run_cycles(
 def alert_counts(app: App) -> tuple[tuple[ThemeAlerts, ...], int]:
     """Alerts delivered per theme (every theme listed), and follow-ups delivered."""
     with app.db.transaction() as session:
-        rows = session.execute(
-            select(DeliveryRow.kind, DeliveryRow.theme_id, func.count())
-            .where(DeliveryRow.status == "sent")
-            .group_by(DeliveryRow.kind, DeliveryRow.theme_id)
-        ).all()
+        rows = outbox.sent_counts(session)
     by_id = {theme_id: 0 for theme_id in app.rules.themes}
     followups = 0
-    for kind, theme_id, count in rows:
+    for (kind, theme_id), count in rows.items():
         if kind == "alert" and theme_id in by_id:
             by_id[theme_id] += count
         elif kind == "followup":
@@ -185,17 +181,17 @@ def alert_counts(app: App) -> tuple[tuple[ThemeAlerts, ...], int]:
 
 def history_days(app: App) -> int:
     with app.db.transaction() as session:
-        oldest = session.scalar(select(func.min(ArticleRow.published)))
+        oldest = article_repo.oldest_published(session)
     return (app.clock.now() - oldest).days + 1 if oldest else 1
 
 
 def _count(app: App, model: type[ArticleRow] | type[StoryRow]) -> int:
     with app.db.transaction() as session:
-        return int(session.scalar(select(func.count()).select_from(model)) or 0)
+        return article_repo.count_rows(session, model)
 
 
 def write_preview(app: App, directory: Path) -> tuple[Path, str]:
-    digest, html = DigestSender(app).preview(DIGEST_NAME)
+    digest, html = digest_sender(app).preview(DIGEST_NAME)
     path = directory / PREVIEW_NAME
     path.write_text(html, encoding="utf-8")
     return path, subject(digest)

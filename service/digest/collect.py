@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.alerts.themes import ThemeInfo
@@ -16,7 +15,9 @@ from service.digest.build import order_themes, rank_stories
 from service.digest.model import Digest, DigestStory, DigestTheme, FailingSource
 from service.digest.schedule import period_label
 from service.domain import Span
-from service.store.models import ArticleRow, HitRow, SourceRow, StoryRow
+from service.store import digests as digest_repo
+from service.store import sources as source_repo
+from service.store.models import ArticleRow, HitRow, StoryRow
 
 TREND_DAYS = 14
 FAILING_FOR = timedelta(hours=24)
@@ -32,27 +33,14 @@ def collect_digest(
     themes: Sequence[ThemeInfo],
 ) -> Digest:
     theme_ids = [t.id for t in themes]
-    rows = session.execute(
-        select(HitRow, ArticleRow, SourceRow.name)
-        .join(ArticleRow, ArticleRow.id == HitRow.article_id)
-        .join(SourceRow, SourceRow.id == ArticleRow.source_id)
-        .where(
-            HitRow.theme_id.in_(theme_ids),
-            HitRow.created_at >= start,
-            HitRow.created_at < end,
-            ArticleRow.silent.is_(False),
-        )
-        .order_by(HitRow.created_at, HitRow.id)
-    ).all()
+    rows = digest_repo.hits_in_period(session, theme_ids, start, end)
     by_theme: dict[str, dict[int, tuple[HitRow, ArticleRow, str]]] = defaultdict(dict)
     for hit, article, source in rows:
         story_id = hit.story_id or -article.id
         by_theme[hit.theme_id].setdefault(story_id, (hit, article, source))  # the first report
     story_ids = {sid for stories in by_theme.values() for sid in stories if sid > 0}
-    outlets = _outlets(session, story_ids, end)
-    stories_meta = {
-        s.id: s for s in session.scalars(select(StoryRow).where(StoryRow.id.in_(story_ids)))
-    }
+    outlets = digest_repo.outlets_of_stories(session, story_ids, end)
+    stories_meta = digest_repo.stories_by_id(session, story_ids)
     trends = _trends(session, theme_ids, period, tz)
     digest_themes = []
     for theme in themes:
@@ -101,23 +89,6 @@ def _story(
     )
 
 
-def _outlets(session: Session, story_ids: set[int], end: datetime) -> dict[int, tuple[str, ...]]:
-    """Each story's outlets, first reporter first (reports up to the period's end)."""
-    if not story_ids:
-        return {}
-    rows = session.execute(
-        select(ArticleRow.story_id, SourceRow.name)
-        .join(SourceRow, SourceRow.id == ArticleRow.source_id)
-        .where(ArticleRow.story_id.in_(story_ids), ArticleRow.first_seen < end)
-        .order_by(ArticleRow.first_seen, ArticleRow.id)
-    ).all()
-    out: dict[int, list[str]] = defaultdict(list)
-    for story_id, name in rows:
-        if story_id is not None and name not in out[story_id]:
-            out[story_id].append(name)
-    return {k: tuple(v) for k, v in out.items()}
-
-
 def _trends(
     session: Session, theme_ids: list[str], period: date, tz: str
 ) -> dict[str, tuple[int, ...]]:
@@ -126,11 +97,7 @@ def _trends(
     first_day = period - timedelta(days=TREND_DAYS - 1)
     start = datetime.combine(first_day, datetime.min.time(), zone)
     end = datetime.combine(period + timedelta(days=1), datetime.min.time(), zone)
-    rows = session.execute(
-        select(HitRow.theme_id, HitRow.story_id, HitRow.created_at).where(
-            HitRow.theme_id.in_(theme_ids), HitRow.created_at >= start, HitRow.created_at < end
-        )
-    ).all()
+    rows = digest_repo.hit_times(session, theme_ids, start, end)
     seen: dict[str, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
     for theme_id, story_id, created in rows:
         day = (created.astimezone(zone).date() - first_day).days
@@ -143,18 +110,8 @@ def _trends(
 
 
 def _failing(session: Session, now: datetime) -> tuple[FailingSource, ...]:
-    rows = session.scalars(
-        select(SourceRow)
-        .where(
-            SourceRow.in_config.is_(True),
-            SourceRow.status.in_(["error", "disabled"]),
-            SourceRow.failing_since.is_not(None),
-            SourceRow.failing_since < now - FAILING_FOR,
-        )
-        .order_by(SourceRow.failing_since)
-    )
     return tuple(
         FailingSource(r.name, r.failing_since, r.last_error or r.status)
-        for r in rows
+        for r in source_repo.failing_since(session, now - FAILING_FOR)
         if r.failing_since is not None
     )

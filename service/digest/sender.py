@@ -8,15 +8,13 @@ whose time passed while the service was down is sent when it comes back.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from service import logs
@@ -29,8 +27,9 @@ from service.digest.mailer import MailError, SmtpSettings, send_message, write_t
 from service.digest.model import Digest
 from service.digest.render import build_message, render_html
 from service.digest.schedule import due_period, scheduled_instant
-from service.store.models import DigestRunRow, SourceRow
-from service.worker.app import App
+from service.store import Database
+from service.store import digests as digest_repo
+from service.store import sources as source_repo
 
 CLAIM_LEASE = timedelta(minutes=10)
 MAX_BACKOFF = timedelta(hours=1)
@@ -47,9 +46,7 @@ class Outcome:
     error: str | None = None
 
 
-def digest_themes(
-    config: Config, digest: DigestConfig, themes: dict[str, ThemeInfo]
-) -> list[ThemeInfo]:
+def digest_themes(digest: DigestConfig, themes: Mapping[str, ThemeInfo]) -> list[ThemeInfo]:
     if digest.themes is not None:
         return [themes[t] for t in digest.themes if t in themes]
     return [t for t in themes.values() if t.digest]
@@ -71,15 +68,27 @@ def smtp_settings(config: Config) -> SmtpSettings | None:
 
 
 class DigestSender:
-    def __init__(self, app: App, worker: str = "digest", outbox_dir: Path = OUTBOX_DIR) -> None:
-        self.app, self.worker, self.outbox_dir = app, worker, outbox_dir
+    """Sends the digests of the config that is live now: `config` and `themes` are asked
+    again at every use, so a reloaded config takes effect at the next digest."""
+
+    def __init__(
+        self,
+        db: Database,
+        now: Callable[[], datetime],
+        config: Callable[[], Config],
+        themes: Callable[[], Mapping[str, ThemeInfo]],
+        worker: str = "digest",
+        outbox_dir: Path = OUTBOX_DIR,
+    ) -> None:
+        self.db, self.now, self.config, self.themes = db, now, config, themes
+        self.worker, self.outbox_dir = worker, outbox_dir
 
     async def send_due_once(self) -> list[Outcome]:
         """Send every digest whose scheduled time has come and that was not sent yet."""
-        now = self.app.clock.now()
+        now = self.now()
         outcomes = []
-        for digest in self.app.config.digests:
-            tz = digest.timezone or self.app.config.timezone
+        for digest in self.config().digests:
+            tz = digest.timezone or self.config().timezone
             period = due_period(now, digest.at, tz)
             instant = scheduled_instant(period, digest.at, tz)
             if not self._catch_up_allowed(instant):
@@ -93,21 +102,15 @@ class DigestSender:
 
     async def _retry_pending(self, now: datetime) -> list[Outcome]:
         """Earlier runs (a manual --send too) that failed for a while and are due again."""
-        by_name = {d.name: d for d in self.app.config.digests}
-        with self.app.db.transaction() as session:
-            due = session.execute(
-                select(DigestRunRow.name, DigestRunRow.period, DigestRunRow.period_end).where(
-                    DigestRunRow.status == "pending",
-                    DigestRunRow.next_attempt_at <= now,
-                    DigestRunRow.name.in_(list(by_name)),
-                )
-            ).all()
+        by_name = {d.name: d for d in self.config().digests}
+        with self.db.transaction() as session:
+            due = digest_repo.due_retries(session, list(by_name), now)
         outcomes = []
         for name, period, end in due:
             digest = by_name[name]
             claimed = self._claim(name, period, end, now)
             if claimed is not None:
-                tz = digest.timezone or self.app.config.timezone
+                tz = digest.timezone or self.config().timezone
                 day = end.astimezone(ZoneInfo(tz)).date()
                 manual = period.startswith("manual-")
                 outcomes.append(
@@ -118,89 +121,72 @@ class DigestSender:
     async def send_now(self, name: str) -> Outcome:
         """`wirewatch digest --send`: a digest now, recorded like a scheduled one."""
         digest = self._digest(name)
-        now = self.app.clock.now()
+        now = self.now()
         period = "manual-" + now.strftime("%Y%m%dT%H%M%SZ")
         claimed = self._claim(digest.name, period, now, now)
         assert claimed is not None
-        tz = digest.timezone or self.app.config.timezone
+        tz = digest.timezone or self.config().timezone
         return await self._send(
             digest, claimed, now.astimezone(ZoneInfo(tz)).date(), send_empty=True
         )
 
     def preview(self, name: str) -> tuple[Digest, str]:
         digest = self._digest(name)
-        now = self.app.clock.now()
-        tz = digest.timezone or self.app.config.timezone
-        with self.app.db.transaction() as session:
+        now = self.now()
+        tz = digest.timezone or self.config().timezone
+        with self.db.transaction() as session:
             start = self._period_start(session, digest.name, now)
             built = self._build(session, digest, now.astimezone(ZoneInfo(tz)).date(), start, now)
         return built, render_html(built)
 
     def _digest(self, name: str | None) -> DigestConfig:
-        for digest in self.app.config.digests:
+        for digest in self.config().digests:
             if name is None or digest.name == name:
                 return digest
-        known = ", ".join(d.name for d in self.app.config.digests) or "none configured"
+        known = ", ".join(d.name for d in self.config().digests) or "none configured"
         raise LookupError(f"no digest named {name!r} (digests: {known})")
 
     def _catch_up_allowed(self, instant: datetime) -> bool:
         # A fresh install does not send yesterday's digest on its first start.
-        with self.app.db.transaction() as session:
-            first = session.scalar(select(func.min(SourceRow.created_at)))
+        with self.db.transaction() as session:
+            first = source_repo.first_created(session)
         return first is not None and instant >= first
 
     def _claim(self, name: str, period: str, end: datetime, now: datetime) -> int | None:
-        with self.app.db.transaction() as session:
+        with self.db.transaction() as session:
             start = self._period_start(session, name, end)
-            insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-            session.execute(
-                insert(DigestRunRow)
-                .values(
-                    name=name,
-                    period=period,
-                    period_start=start,
-                    period_end=end,
-                    status="pending",
-                    attempts=0,
-                    next_attempt_at=now,
-                    created_at=now,
-                    stories=0,
-                )
-                .on_conflict_do_nothing()
+            digest_repo.create_run(
+                session,
+                {
+                    "name": name,
+                    "period": period,
+                    "period_start": start,
+                    "period_end": end,
+                    "status": "pending",
+                    "attempts": 0,
+                    "next_attempt_at": now,
+                    "created_at": now,
+                    "stories": 0,
+                },
             )
-            claimable = (
-                (DigestRunRow.status == "pending") & (DigestRunRow.next_attempt_at <= now)
-            ) | ((DigestRunRow.status == "sending") & (DigestRunRow.claimed_until < now))
-            result = session.execute(
-                update(DigestRunRow)
-                .where(DigestRunRow.name == name, DigestRunRow.period == period, claimable)
-                .values(status="sending", claimed_by=self.worker, claimed_until=now + CLAIM_LEASE)
-                .returning(DigestRunRow.id)
-            )
-            return result.scalar_one_or_none()
+            return digest_repo.claim_run(session, name, period, self.worker, now, CLAIM_LEASE)
 
     def _period_start(self, session: Session, name: str, end: datetime) -> datetime:
-        previous = session.scalar(
-            select(func.max(DigestRunRow.period_end)).where(
-                DigestRunRow.name == name,
-                DigestRunRow.status.in_(["sent", "skipped"]),
-                DigestRunRow.period_end < end,
-            )
-        )
+        previous = digest_repo.last_period_end(session, name, end)
         return previous or end - timedelta(hours=24)
 
     def _build(
         self, session: Session, digest: DigestConfig, period: date, start: datetime, end: datetime
     ) -> Digest:
-        themes = digest_themes(self.app.config, digest, self.app.rules.themes)
-        tz = digest.timezone or self.app.config.timezone
+        themes = digest_themes(digest, self.themes())
+        tz = digest.timezone or self.config().timezone
         return collect_digest(session, digest.name, period, start, end, tz, themes)
 
     async def _send(
         self, digest: DigestConfig, run_id: int, period: date, send_empty: bool
     ) -> Outcome:
-        with self.app.db.transaction() as session:
-            run = session.get(DigestRunRow, run_id)
+        with self.db.transaction() as session:
+            run = digest_repo.get_run(session, run_id)
             assert run is not None
             built = self._build(session, digest, period, run.period_start, run.period_end)
             message_id, attempts, period_key = run.message_id, run.attempts, run.period
@@ -208,9 +194,7 @@ class DigestSender:
         if is_empty(built) and not send_empty:
             self._finish(run_id, "skipped", stories=0)
             return Outcome(digest.name, period_key, "skipped")
-        msg = build_message(
-            built, self._sender(), digest.to, self.app.clock.now(), message_id=message_id
-        )
+        msg = build_message(built, self._sender(), digest.to, self.now(), message_id=message_id)
         self._remember_message_id(run_id, str(msg["Message-ID"]))
         try:
             where = await self._deliver(msg, built, f"{digest.name}-{period_key}")
@@ -221,11 +205,11 @@ class DigestSender:
         return Outcome(digest.name, period_key, "sent", stories, where)
 
     def _sender(self) -> str:
-        email = self.app.config.email
+        email = self.config().email
         return email.from_ if email else "Wirewatch <wirewatch@localhost>"
 
     async def _deliver(self, msg: EmailMessage, built: Digest, stem: str) -> str:
-        settings = smtp_settings(self.app.config)
+        settings = smtp_settings(self.config())
         if settings is None:
             eml, _ = write_to_outbox(self.outbox_dir, msg, render_html(built), stem)
             return str(eml)
@@ -240,41 +224,25 @@ class DigestSender:
             logs.error("digest.failed", digest=name, period=period, error=exc.message)
             return Outcome(name, period, "failed", error=exc.message)
         wait = min(timedelta(minutes=1) * 2**attempts, MAX_BACKOFF)
-        with self.app.db.transaction() as session:
-            session.execute(
-                update(DigestRunRow)
-                .where(DigestRunRow.id == run_id)
-                .values(
-                    status="pending",
-                    attempts=attempts + 1,
-                    next_attempt_at=self.app.clock.now() + wait,
-                    last_error=exc.message,
-                    claimed_by=None,
-                    claimed_until=None,
-                )
+        with self.db.transaction() as session:
+            digest_repo.update_run(
+                session,
+                run_id,
+                status="pending",
+                attempts=attempts + 1,
+                next_attempt_at=self.now() + wait,
+                last_error=exc.message,
+                claimed_by=None,
+                claimed_until=None,
             )
         logs.warning("digest.retry", digest=name, period=period, error=exc.message)
         return Outcome(name, period, "retry", error=exc.message)
 
     def _remember_message_id(self, run_id: int, message_id: str) -> None:
         # The same Message-ID on every retry lets mail clients fold a rare duplicate.
-        with self.app.db.transaction() as session:
-            session.execute(
-                update(DigestRunRow).where(DigestRunRow.id == run_id).values(message_id=message_id)
-            )
+        with self.db.transaction() as session:
+            digest_repo.update_run(session, run_id, message_id=message_id)
 
     def _finish(self, run_id: int, status: str, stories: int = 0, error: str | None = None) -> None:
-        with self.app.db.transaction() as session:
-            session.execute(
-                update(DigestRunRow)
-                .where(DigestRunRow.id == run_id)
-                .values(
-                    status=status,
-                    stories=stories,
-                    sent_at=self.app.clock.now(),
-                    last_error=error,
-                    claimed_by=None,
-                    claimed_until=None,
-                    attempts=DigestRunRow.attempts + 1,
-                )
-            )
+        with self.db.transaction() as session:
+            digest_repo.finish_run(session, run_id, status, self.now(), stories, error)

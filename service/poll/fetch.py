@@ -1,7 +1,7 @@
 """Fetch stage: one polite, bounded, conditional GET of a feed URL.
 
 `Fetcher.fetch()` returns `Fetched` (a body to parse), `NotModified` (a 304), or
-raises `FetchError` (classified in service.fetch_errors). It never parses.
+raises `FetchError` (classified in classify.py). It never parses.
 """
 
 from __future__ import annotations
@@ -24,14 +24,8 @@ import aiohttp
 import certifi
 
 from service.poll.body import ACCEPT_ENCODING, GZIP_MAGIC, gunzip_limited, read_limited, too_large
-from service.poll.errors import (
-    FetchError,
-    FetchErrorKind,
-    classify_exception,
-    classify_http_error,
-    host_of,
-    incomplete_body,
-)
+from service.poll.classify import classify_exception, classify_http_error, incomplete_body
+from service.poll.errors import FetchError, FetchErrorKind, host_of
 from service.poll.wire import Proxies, Target, response_headers, wire_target
 
 __all__ = [
@@ -231,12 +225,12 @@ class Fetcher:
             headers={
                 "User-Agent": limits.user_agent,
                 "Accept": ACCEPT,
-                # Only codings fetch_body can inflate with bounded memory.
+                # Only codings body.py can inflate with bounded memory.
                 "Accept-Encoding": ACCEPT_ENCODING,
             },
             # The total deadline is ours (asyncio.timeout_at over the redirect chain).
             timeout=aiohttp.ClientTimeout(total=None, connect=connect, sock_connect=connect),
-            auto_decompress=False,  # fetch_body inflates, bounded
+            auto_decompress=False,  # body.py inflates, bounded
             cookie_jar=aiohttp.CookieJar(unsafe=True),  # kept across requests, as httpx did
             trust_env=False,  # see Proxies
             max_line_size=MAX_HEAD_FIELD,

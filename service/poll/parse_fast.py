@@ -1,11 +1,11 @@
-"""Plain RSS 2.0 / Atom 1.0 without feedparser: service.parse's ParsedFeed, or None if unsure.
+"""Plain RSS 2.0 / Atom 1.0 without feedparser: parse.py's ParsedFeed, or None if unsure.
 
 feedparser's pure-Python SAX handlers cost most of a feed's parse time. For the plain shapes
 most feeds have, this reads the document with ElementTree (expat, like feedparser's strict
 parser) and fills the entry and feed dictionaries feedparser would -- only the keys
-service.parse reads -- for service.parse's own helpers to turn into a ParsedFeed. Anything it
+entries.py reads -- for entries.py to turn into a ParsedFeed, as it does feedparser's. Anything it
 does not model (an element or attribute that could change a field, a charset situation, a date
-or a text feedparser would read differently) makes it decline, and service.parse asks
+or a text feedparser would read differently) makes it decline, and parse.py asks
 feedparser. tests/test_parse_fast.py checks that both paths agree on every fixture feed.
 """
 
@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from service.domain import ParsedFeed
+from service.poll import entries
 
 __all__ = ["parse_simple"]
 
@@ -102,10 +103,8 @@ class _Decline(Exception):
 
 
 def parse_simple(body: bytes, headers: Mapping[str, str], url: str) -> ParsedFeed | None:
-    """The ParsedFeed service.parse would build with feedparser, or None to let it do that."""
-    from service.poll import parse  # not at the top: service.parse imports this module
-
-    if parse.SANITIZE_HTML or parse.RESOLVE_RELATIVE_URIS:
+    """The ParsedFeed parse.py would build with feedparser, or None to let it do that."""
+    if entries.SANITIZE_HTML or entries.RESOLVE_RELATIVE_URIS:
         return None  # feedparser would rewrite embedded HTML
     lowered = {key.lower(): value for key, value in headers.items()}  # what feedparser sees
     try:
@@ -113,18 +112,10 @@ def parse_simple(body: bytes, headers: Mapping[str, str], url: str) -> ParsedFee
         feed, raws = reader.read(body, lowered.get("content-language"))
     except _Decline:
         return None
-    own_lang = headers.get("content-language")  # as service.parse looks it up
-    entries = tuple(e for e in (parse._entry(raw, own_lang) for raw in raws) if parse._usable(e))
-    if not entries:
+    found = entries.usable_entries(raws, headers.get("content-language"))  # as parse.py does
+    if not found:
         return None  # feedparser's path decides whether that is an error
-    return ParsedFeed(
-        title=parse._text(feed.get("title")),
-        link=parse._optional(feed.get("link")),
-        lang=parse._optional(feed.get("language")) or parse._detail_lang(feed, "title_detail"),
-        entries=entries,
-        ttl_seconds=parse._ttl_seconds(feed),
-        warnings=reader.warnings,
-    )
+    return entries.parsed_feed(feed, found, reader.warnings)
 
 
 def _charset(body: bytes, headers: Mapping[str, str]) -> tuple[bool, tuple[str, ...]]:

@@ -24,15 +24,14 @@ from service.alerts.record import (
     AlertSettings,
     Report,
     StoredArticle,
-    alerts_of_stories,
     record_matches,
 )
-from service.domain import ParsedFeed
+from service.domain import NoProgress, ParsedFeed, Progress
 from service.poll import cadence as schedule
-from service.poll.fetch import Fetched, Fetcher, FetchError, NotModified, Validators
+from service.poll.fetch import Fetched, Fetcher, FetchError, NotModified, Validators, body_unchanged
 from service.poll.normalize import content_fingerprint, normalize_entry
 from service.poll.parse import parse_feed
-from service.store import Database
+from service.store import Database, outbox
 from service.store import sources as source_repo
 from service.store.articles import upsert_articles
 from service.store.models import SourceRow
@@ -157,10 +156,24 @@ class Poller:
             return [SourceState.of(r) for r in rows]
 
     async def poll_due_once(
-        self, limit: int = 10_000, name: str | None = None, force: bool = False
+        self,
+        limit: int = 10_000,
+        name: str | None = None,
+        force: bool = False,
+        progress: Progress | None = None,
     ) -> list[PollOutcome]:
+        """Claim the due sources (`force`: every enabled one; `name`: just that one), poll
+        them, write their state; the outcomes in claim order."""
         states = await self.claim(limit, name, force)
-        ended = {id(state): outcome async for state, outcome in self.poll_all(states)}
+        bar = progress or NoProgress()
+        bar.start(len(states))
+        ended = {}
+        try:
+            async for state, outcome in self.poll_all(states):
+                ended[id(state)] = outcome
+                bar.advance()
+        finally:
+            bar.close()
         self.flush()
         return [ended[id(state)] for state in states]
 
@@ -231,7 +244,7 @@ class Poller:
         if isinstance(result, NotModified):
             self.state.add(state.id, success_values(state, result, None, self.now()))
             return PollOutcome(state.name, "not_modified")
-        if state.body_hash is not None and result.body_hash == state.body_hash:
+        if body_unchanged(result, state.body_hash):
             self.state.add(state.id, success_values(state, result, None, self.now()))
             return PollOutcome(state.name, "unchanged")
         # Parsing and storing are blocking work: off the event loop, so that a big feed
@@ -291,7 +304,7 @@ class Poller:
         ]
         changed = upsert_articles(session, state.id, triples, now)
         placed = place_in_stories(session, [u.row for u in changed], state.id, settings.grouping)
-        earlier = alerts_of_stories(
+        earlier = outbox.alerts_of_stories(
             session, {p.story_id for p in placed.values() if not p.new_story}
         )
         reports = []

@@ -16,7 +16,7 @@ from urllib.parse import SplitResult, urlsplit
 
 from yarl import URL
 
-from service.poll.errors import fetchable_parts
+from service.poll.errors import FetchError
 
 
 class Target(NamedTuple):
@@ -173,3 +173,42 @@ def _is_ip(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def fetchable_parts(url: str) -> SplitResult:
+    """`url` split, when it is an http(s) URL with a host and nothing urlsplit or yarl would
+    quietly drop; otherwise the FetchError saying why, in the words httpx used (stored
+    messages stay stable)."""
+    if control := _CONTROL_CHARACTER.search(url):
+        # urlsplit and yarl would quietly drop a tab or a newline, even inside the host.
+        raise _invalid(
+            url,
+            f"Invalid non-printable ASCII character in URL, {control.group()!r} at position "
+            f"{control.start()}.",
+        )
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises ValueError for a port that is not a number)
+    except ValueError as error:
+        raise _invalid(url, str(error)) from error
+    if not parts.hostname or not parts.scheme:
+        raise _invalid(url, "Request URL is missing an 'http://' or 'https://' protocol.")
+    if parts.scheme.lower() not in ("http", "https"):
+        raise _invalid(url, f"Request URL has an unsupported protocol '{parts.scheme.lower()}://'.")
+    return parts
+
+
+def invalid_url(url: str, exc: BaseException | None = None) -> FetchError:
+    """The FetchError for a URL the HTTP client refused (`exc`), even if it looks fine here."""
+    try:
+        fetchable_parts(url)
+    except FetchError as error:
+        return error
+    return _invalid(url, str(getattr(exc, "description", None) or "the URL is malformed"))
+
+
+def _invalid(url: str, reason: str) -> FetchError:
+    return FetchError("http_error", f"Invalid feed URL {url!r}: {reason}")

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service.domain import Article
-from service.store.models import ArticleRow
+from service.store.models import ArticleRow, SourceRow
 
 
 @dataclass(frozen=True)
@@ -75,3 +77,32 @@ def _new_row(
         lang=article.lang,
         silent=silent,
     )
+
+
+SCAN_BATCH = 1000  # rows fetched at a time by `published_since`
+
+
+def count_published_since(session: Session, since: datetime) -> int:
+    query = select(func.count()).select_from(ArticleRow).where(ArticleRow.published >= since)
+    return int(session.scalar(query) or 0)
+
+
+def published_since(session: Session, since: datetime) -> Iterator[tuple[ArticleRow, SourceRow]]:
+    """Every article published since `since` with its source, oldest first, streamed."""
+    query = (
+        select(ArticleRow, SourceRow)
+        .join(SourceRow, SourceRow.id == ArticleRow.source_id)
+        .where(ArticleRow.published >= since)
+        .order_by(ArticleRow.published, ArticleRow.id)
+        .execution_options(yield_per=SCAN_BATCH)
+    )
+    for article, source in session.execute(query):  # noqa: UP028 (Row -> plain tuple)
+        yield article, source
+
+
+def oldest_published(session: Session) -> datetime | None:
+    return session.scalar(select(func.min(ArticleRow.published)))
+
+
+def count_rows(session: Session, model: type[Any]) -> int:
+    return int(session.scalar(select(func.count()).select_from(model)) or 0)

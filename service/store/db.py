@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -72,6 +72,11 @@ class Database:
         """A session whose work commits on success and rolls back on error."""
         with self._sessions() as session, session.begin():
             yield session
+
+    def ping(self) -> None:
+        """Raise unless the database answers a trivial query."""
+        with self.transaction() as session:
+            session.execute(text("select 1"))
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -11,10 +11,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from service.store.dialect import upsert
 from service.store.models import DeliveryRow
 
 CLAIM_LEASE = timedelta(minutes=2)
@@ -22,10 +21,10 @@ CLAIM_LEASE = timedelta(minutes=2)
 
 def enqueue(session: Session, now: datetime, **values: Any) -> int | None:
     """Insert a delivery unless its dedup_key exists; the new id, or None if it existed."""
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
     row = {"status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now} | values
-    stmt = insert(DeliveryRow).values(row).on_conflict_do_nothing().returning(DeliveryRow.id)
+    stmt = (
+        upsert(session, DeliveryRow).values(row).on_conflict_do_nothing().returning(DeliveryRow.id)
+    )
     return session.execute(stmt).scalar_one_or_none()
 
 
@@ -34,11 +33,9 @@ def enqueue_many(session: Session, now: datetime, rows: list[dict[str, Any]]) ->
     returns the dedup keys actually inserted. Every row must have the same keys."""
     if not rows:
         return []
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
     base = {"status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now}
     stmt = (
-        insert(DeliveryRow)
+        upsert(session, DeliveryRow)
         .on_conflict_do_nothing()
         .returning(DeliveryRow.id, DeliveryRow.dedup_key)
     )
@@ -143,3 +140,82 @@ def defer_channel(session: Session, channel: str, until: datetime, after_id: int
         )
         .values(next_attempt_at=until)
     )
+
+
+def get(session: Session, delivery_id: int | None) -> DeliveryRow | None:
+    return session.get(DeliveryRow, delivery_id) if delivery_id is not None else None
+
+
+def alerts_of_stories(session: Session, story_ids: set[int]) -> dict[int, list[DeliveryRow]]:
+    """The alerts already enqueued for these stories, by story (one query for a feed)."""
+    out: dict[int, list[DeliveryRow]] = {}
+    if not story_ids:
+        return out
+    rows = session.scalars(
+        select(DeliveryRow)
+        .where(DeliveryRow.story_id.in_(story_ids), DeliveryRow.kind == "alert")
+        .order_by(DeliveryRow.id)
+    )
+    for row in rows:
+        if row.story_id is not None:
+            out.setdefault(row.story_id, []).append(row)
+    return out
+
+
+def alerts_sent_since(
+    session: Session, theme_id: str | None, channel: str, since: datetime
+) -> tuple[int, datetime | None]:
+    """How many alerts of this theme went to this channel since `since`, and the oldest."""
+    count, oldest = session.execute(
+        select(func.count(), func.min(DeliveryRow.sent_at)).where(
+            DeliveryRow.kind == "alert",
+            DeliveryRow.status == "sent",
+            DeliveryRow.theme_id == theme_id,
+            DeliveryRow.channel == channel,
+            DeliveryRow.sent_at > since,
+        )
+    ).one()
+    return int(count), oldest
+
+
+def held_due(session: Session, now: datetime) -> list[DeliveryRow]:
+    """Alerts held back by the hourly limit whose window has ended, oldest first."""
+    return list(
+        session.scalars(
+            select(DeliveryRow)
+            .where(DeliveryRow.status == "held", DeliveryRow.next_attempt_at <= now)
+            .order_by(DeliveryRow.id)
+        )
+    )
+
+
+def mark_summarized(session: Session, delivery_ids: list[int]) -> None:
+    session.execute(
+        update(DeliveryRow).where(DeliveryRow.id.in_(delivery_ids)).values(status="summarized")
+    )
+
+
+def recent_failures(session: Session, limit: int = 5) -> list[tuple[str, str, str | None]]:
+    """(kind, channel, error) of the deliveries that failed for good, newest first."""
+    rows = session.execute(
+        select(DeliveryRow.kind, DeliveryRow.channel, DeliveryRow.last_error)
+        .where(DeliveryRow.status == "failed")
+        .order_by(DeliveryRow.id.desc())
+        .limit(limit)
+    ).all()
+    return [(kind, channel, error) for kind, channel, error in rows]
+
+
+def status_counts(session: Session) -> dict[str, int]:
+    rows = session.execute(select(DeliveryRow.status, func.count()).group_by(DeliveryRow.status))
+    return {status: int(count) for status, count in rows}
+
+
+def sent_counts(session: Session) -> dict[tuple[str, str | None], int]:
+    """Messages sent, by (kind, theme)."""
+    rows = session.execute(
+        select(DeliveryRow.kind, DeliveryRow.theme_id, func.count())
+        .where(DeliveryRow.status == "sent")
+        .group_by(DeliveryRow.kind, DeliveryRow.theme_id)
+    )
+    return {(kind, theme_id): int(count) for kind, theme_id, count in rows}

@@ -8,15 +8,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 import numpy as np
 from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from service.store.models import ArticleRow, Base, StoryBandRow, StoryKeyRow, StoryRow
+from service.store.dialect import insert_ignore
+from service.store.models import ArticleRow, StoryBandRow, StoryKeyRow, StoryRow
 from service.stories import decide as dedup
 
 MAX_CANDIDATES = 32  # stories compared per new article, whatever the collisions
@@ -251,7 +249,7 @@ def _by_text(
 def _record_keys(session: Session, pending: list[_Pending]) -> None:
     ids = [(p, p.row.story_id, p.row.id) for p in pending]  # ORM attribute reads, once each
     keys = {k: story for p, story, _ in ids for k in p.keys}
-    _insert_ignore(session, StoryKeyRow, [{"key": k, "story_id": s} for k, s in keys.items()])
+    insert_ignore(session, StoryKeyRow, [{"key": k, "story_id": s} for k, s in keys.items()])
     bands = {(b, story): article for p, story, article in ids for b in p.bands}
     _insert_bands(session, [(b, s, a) for (b, s), a in bands.items()])
 
@@ -270,15 +268,6 @@ def _insert_bands(session: Session, rows: list[tuple[int, int | None, int]]) -> 
     else:
         sql = "INSERT OR IGNORE INTO story_bands (band, story_id, article_id) VALUES (?, ?, ?)"
     connection.exec_driver_sql(sql, rows)
-
-
-def _insert_ignore(session: Session, table: type[Base], values: list[dict[str, Any]]) -> None:
-    if not values:
-        return
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    # Core (not ORM bulk) and parameters as a list: one compiled statement, executemany.
-    session.connection().execute(insert(table).on_conflict_do_nothing(), values)
 
 
 PRUNE_BATCH = 5_000  # articles whose bands go in one statement: short write locks

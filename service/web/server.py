@@ -7,34 +7,20 @@ from collections.abc import Callable
 from datetime import datetime
 
 from aiohttp import web
-from sqlalchemy import func, select, text
 
-from service.store import Database
-from service.store.models import DeliveryRow, SourceRow
+from service.store import Database, outbox
+from service.store import sources as source_repo
 
 
 def _counts(db: Database) -> tuple[dict[str, int], dict[str, int]]:
     with db.transaction() as session:
-        sources = dict(
-            session.execute(
-                select(SourceRow.status, func.count())
-                .where(SourceRow.in_config.is_(True))
-                .group_by(SourceRow.status)
-            ).all()
-        )
-        deliveries = dict(
-            session.execute(
-                select(DeliveryRow.status, func.count()).group_by(DeliveryRow.status)
-            ).all()
-        )
-    return sources, deliveries
+        return source_repo.status_counts(session), outbox.status_counts(session)
 
 
 def make_app(db: Database, started: datetime, now: Callable[[], datetime]) -> web.Application:
     async def healthz(_: web.Request) -> web.Response:
         try:
-            with db.transaction() as session:
-                session.execute(text("select 1"))
+            db.ping()
         except Exception as exc:
             failure = {"status": "error", "error": f"database: {type(exc).__name__}"}
             return web.json_response(failure, status=503)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from service.alerts.themes import RuleSet, compile_rules
 from service.clock import Clock, SystemClock
 from service.config import Config, ConfigError, load_config
+from service.digest.sender import DigestSender
 from service.store import Database
 from service.store.migrate import upgrade
 from service.store.sources import SourceSpec, SyncReport, sync_sources
@@ -57,6 +58,13 @@ def open_app(path: str | None, migrate: bool = True, clock: Clock | None = None)
     if migrate:
         sync(app)
     return app
+
+
+def digest_sender(app: App, worker: str = "digest") -> DigestSender:
+    """A DigestSender that follows the app's live config (reloads swap `app.config`)."""
+    return DigestSender(
+        app.db, app.clock.now, lambda: app.config, lambda: app.rules.themes, worker=worker
+    )
 
 
 def sync(app: App) -> SyncReport:

@@ -9,8 +9,6 @@ import uuid
 from datetime import datetime
 from typing import TextIO
 
-from sqlalchemy import select
-
 from service.alerts.deliver import ChannelPacer, Deliverer
 from service.alerts.record import AlertSettings
 from service.alerts.themes import compile_rules
@@ -20,7 +18,7 @@ from service.poll.fetch import Fetcher, FetchLimits
 from service.poll.poller import Poller, PollSettings
 from service.poll.sandbox import ParseSandbox
 from service.store import configs
-from service.store.models import ThemeStateRow
+from service.store import themes as theme_states
 from service.store.stories import Grouping
 from service.worker.app import App, sync
 from service.worker.reload import rules_of
@@ -58,18 +56,7 @@ def default_channel(config: Config) -> str:
 def theme_added_times(app: App, now: datetime) -> dict[str, datetime]:
     """Record when each theme went live (first seen in a config) and return those times."""
     with app.db.transaction() as session:
-        rows = {r.theme_id: r for r in session.scalars(select(ThemeStateRow))}
-        for theme in app.config.themes:
-            row = rows.get(theme.id)
-            if row is None:
-                row = ThemeStateRow(
-                    theme_id=theme.id, query=theme.query, added_at=now, changed_at=now
-                )
-                session.add(row)
-                rows[theme.id] = row
-            elif row.query != theme.query:
-                row.query, row.changed_at = theme.query, now
-        return {theme_id: row.added_at for theme_id, row in rows.items()}
+        return theme_states.record_live(session, [(t.id, t.query) for t in app.config.themes], now)
 
 
 def poll_settings(app: App, threads: bool, theme_added: dict[str, datetime]) -> PollSettings:

@@ -13,8 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from service.clock import FakeClock
-from service.digest.sender import DigestSender
-from service.worker.app import App, open_app
+from service.worker.app import App, digest_sender, open_app
 from service.worker.wiring import Runtime
 from tests.e2e.support import Item, rss, write_config
 from tests.feedserver import FeedServer
@@ -72,7 +71,7 @@ def test_a_week_across_the_dst_change_gets_one_digest_per_day_at_local_time(
         feeds.route("/f", body=rss([Item("Quad leaders meet", "https://example.com/q")]))
         config = digest_config(tmp_path, db_url, feeds.url("/f"), smtp_port, send_empty=True)
         app = start(config, clock)
-    sender = DigestSender(app)
+    sender = digest_sender(app)
     sent_at: list[datetime] = []
     while clock.now() < datetime(2026, 11, 4, 13, 0, tzinfo=UTC):
         clock.advance(timedelta(minutes=30))
@@ -100,14 +99,14 @@ def test_a_restart_or_a_second_scheduler_at_send_time_still_sends_one(
 
     async def both() -> list[object]:
         a, b = await asyncio.gather(
-            DigestSender(app, worker="a").send_due_once(),
-            DigestSender(second, worker="b").send_due_once(),
+            digest_sender(app, worker="a").send_due_once(),
+            digest_sender(second, worker="b").send_due_once(),
         )
         return [*a, *b]
 
     outcomes = asyncio.run(both())
     restarted = open_app(str(config), clock=clock)
-    again = asyncio.run(DigestSender(restarted).send_due_once())
+    again = asyncio.run(digest_sender(restarted).send_due_once())
     for each in (app, second, restarted):
         each.close()
     assert len(outcomes) == 1 and again == []
@@ -130,8 +129,8 @@ def test_a_digest_missed_while_the_service_was_down_is_sent_once_when_it_is_back
     app.close()
     clock.set(datetime(2026, 11, 28, 15, 0, tzinfo=UTC))  # back at 10:00, the 07:30 was missed
     app = open_app(str(config), clock=clock)
-    first = asyncio.run(DigestSender(app).send_due_once())
-    second = asyncio.run(DigestSender(app).send_due_once())
+    first = asyncio.run(digest_sender(app).send_due_once())
+    second = asyncio.run(digest_sender(app).send_due_once())
     app.close()
     assert [o.period for o in first] == ["2026-11-28"] and second == []
     assert len(inbox.received) == 1
@@ -147,15 +146,15 @@ def test_an_smtp_outage_delays_the_digest_and_it_goes_out_once_after(
         config = digest_config(tmp_path, db_url, feeds.url("/f"), dead_port, send_empty=False)
         app = start(config, clock)
     clock.set(datetime(2026, 11, 28, 12, 31, tzinfo=UTC))
-    assert [o.status for o in asyncio.run(DigestSender(app).send_due_once())] == ["retry"]
+    assert [o.status for o in asyncio.run(digest_sender(app).send_due_once())] == ["retry"]
     app.close()
     servers = run_server(inbox)
     port = next(servers)
     config.write_text(config.read_text().replace(f"port: {dead_port}", f"port: {port}"))
     app = open_app(str(config), clock=clock)
     clock.advance(timedelta(minutes=5))
-    outcomes = asyncio.run(DigestSender(app).send_due_once())
-    more = asyncio.run(DigestSender(app).send_due_once())
+    outcomes = asyncio.run(digest_sender(app).send_due_once())
+    more = asyncio.run(digest_sender(app).send_due_once())
     app.close()
     servers.close()
     assert [o.status for o in outcomes] == ["sent"] and more == []
