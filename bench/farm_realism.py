@@ -29,7 +29,7 @@ from wwconfig import themes_upto  # noqa: E402
 
 from service.poll.parse import parse_feed  # noqa: E402
 from service.rules import MatchItem, ThemeMatcher, compile_query  # noqa: E402
-from service.stories import decide as dedup  # noqa: E402
+from service.stories import signature as dedup  # noqa: E402
 
 FIXTURES = REPO.parent / "shared" / "fixtures"
 

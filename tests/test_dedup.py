@@ -9,18 +9,25 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from service.store import Database
+from service.store.models import ArticleRow, SourceRow
+from service.store.sources import SourceSpec, sync_sources
 from service.stories.decide import (
     DEFAULT_THRESHOLD,
     DEFAULT_WINDOW,
-    Candidate,
-    StoryIndex,
+    Grouping,
+    candidate,
     choose_story,
+)
+from service.stories.keys import story_url_key
+from service.stories.place import place_in_stories
+from service.stories.signature import (
     lsh_keys,
     lsh_keys_many,
     signature_from_bytes,
     signature_to_bytes,
-    story_url_key,
     text_signature,
 )
 
@@ -34,6 +41,41 @@ class Item:
     summary: str = ""
     guid: str | None = None
     published: datetime = T0
+
+
+class StoryIndex:
+    """Reports placed in stories by the service's own code, on a real (SQLite) database;
+    the n-th report comes from the n-th outlet unless `outlet` is given."""
+
+    def __init__(self, db: Database, window: timedelta = DEFAULT_WINDOW) -> None:
+        self.db, self.grouping, self.count = db, Grouping(window=window), 0
+        self.sources: dict[int, int] = {}
+
+    def _source(self, outlet: int) -> int:
+        if outlet not in self.sources:
+            spec = SourceSpec(f"Outlet {outlet}", f"https://o{outlet}.example/f", timedelta(1))
+            with self.db.transaction() as session:
+                sync_sources(session, [spec], T0)
+                session.flush()
+                ids = session.execute(select(SourceRow.id, SourceRow.name)).all()
+            self.sources = {int(name.split()[1]): i for i, name in ids}
+        return self.sources[outlet]
+
+    def assign(self, item: Item, outlet: int | None = None) -> tuple[int, bool]:
+        """(story id, whether the report started a new story)."""
+        self.count += 1
+        source_id = self._source(self.count if outlet is None else outlet)
+        with self.db.transaction() as session:
+            row = ArticleRow(
+                source_id=source_id, key=f"k{self.count}", guid=item.guid, link=item.link,
+                canonical_url=item.link, title=item.title, summary=item.summary,
+                published=item.published, first_seen=item.published, fingerprint="f",
+                authors=[], tags=[],
+            )  # fmt: skip
+            session.add(row)
+            session.flush()
+            placed = place_in_stories(session, [row], source_id, self.grouping)[row.id]
+            return placed.story_id, placed.new_story
 
 
 # Real headlines (news-2023 fixture) of one story, as five outlets might serve it.
@@ -74,16 +116,16 @@ PARASITE = [
 ]
 
 
-def test_it_groups_five_sources_of_one_story_into_one_story() -> None:
-    index = StoryIndex()
+def test_it_groups_five_sources_of_one_story_into_one_story(sqlite_db: Database) -> None:
+    index = StoryIndex(sqlite_db)
     results = [index.assign(item) for item in PARASITE]
     assert {story for story, _ in results} == {results[0][0]}
     assert [is_new for _, is_new in results] == [True, False, False, False, False]
 
 
-def test_it_keeps_two_stories_on_the_same_topic_apart() -> None:
+def test_it_keeps_two_stories_on_the_same_topic_apart(sqlite_db: Database) -> None:
     # Real headlines (news-2023): the satellite launch and Seoul's reaction a day later.
-    index = StoryIndex()
+    index = StoryIndex(sqlite_db)
     first = Item(
         "https://a.example/launch",
         "North Korea launches suspected spy satellite, its neighbors say",
@@ -101,8 +143,8 @@ def test_it_keeps_two_stories_on_the_same_topic_apart() -> None:
     assert index.assign(second) == (2, True)
 
 
-def test_it_starts_a_new_story_once_the_window_has_passed() -> None:
-    index = StoryIndex(window=timedelta(hours=72))
+def test_it_starts_a_new_story_once_the_window_has_passed(sqlite_db: Database) -> None:
+    index = StoryIndex(sqlite_db, window=timedelta(hours=72))
     late = Item(
         "https://other.example/story",
         PARASITE[1].title,
@@ -113,23 +155,31 @@ def test_it_starts_a_new_story_once_the_window_has_passed() -> None:
     assert index.assign(late) == (2, True)
 
 
-def test_it_groups_by_guid_from_another_source_even_with_different_text() -> None:
-    index = StoryIndex()
-    index.assign(Item("https://a.example/1", "First headline", guid="urn:wire:123"))
-    assert index.assign(Item("https://b.example/2", "Unrelated words", guid="urn:wire:123")) == (
-        1,
-        False,
-    )
+GUID = "urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66"
 
 
-def test_it_groups_by_url_key_even_with_rewritten_text() -> None:
-    index = StoryIndex()
+def test_it_groups_by_a_global_guid_even_with_different_text(sqlite_db: Database) -> None:
+    index = StoryIndex(sqlite_db)
+    index.assign(Item("https://a.example/1", "First headline", guid=GUID))
+    assert index.assign(Item("https://b.example/2", "Unrelated words", guid=GUID)) == (1, False)
+
+
+@pytest.mark.parametrize("guid", ["12345", "urn:wire:123"])
+def test_a_short_or_numeric_guid_is_no_story_key(sqlite_db: Database, guid: str) -> None:
+    # Such guids repeat across outlets: "12345" of one is not "12345" of another.
+    index = StoryIndex(sqlite_db)
+    index.assign(Item("https://a.example/1", "First headline", guid=guid))
+    assert index.assign(Item("https://b.example/2", "Unrelated words", guid=guid)) == (2, True)
+
+
+def test_it_groups_by_url_key_even_with_rewritten_text(sqlite_db: Database) -> None:
+    index = StoryIndex(sqlite_db)
     index.assign(Item("https://www.a.example/story?utm_source=x", "Headline one"))
     assert index.assign(Item("http://a.example/story/", "Completely new words")) == (1, False)
 
 
-def test_it_never_text_matches_empty_texts() -> None:
-    index = StoryIndex()
+def test_it_never_text_matches_empty_texts(sqlite_db: Database) -> None:
+    index = StoryIndex(sqlite_db)
     index.assign(Item("https://a.example/1", ""))
     assert index.assign(Item("https://a.example/2", "")) == (2, True)
 
@@ -203,17 +253,17 @@ def test_lsh_keys_of_many_signatures_are_the_keys_of_each() -> None:
 
 def test_choose_story_picks_the_best_candidate_inside_the_window() -> None:
     sig = text_signature(PARASITE[0].title, PARASITE[0].summary)
-    close = Candidate(7, text_signature(PARASITE[3].title, PARASITE[3].summary), T0)
-    exact_but_old = Candidate(8, sig, T0 - DEFAULT_WINDOW - timedelta(seconds=1))
-    unrelated = Candidate(9, text_signature("Tokyo stocks fall", "Exporters drag."), T0)
+    close = candidate(7, text_signature(PARASITE[3].title, PARASITE[3].summary), T0)
+    exact_but_old = candidate(8, sig, T0 - DEFAULT_WINDOW - timedelta(seconds=1))
+    unrelated = candidate(9, text_signature("Tokyo stocks fall", "Exporters drag."), T0)
     assert choose_story(sig, T0, [unrelated, exact_but_old, close]) == 7
     assert choose_story(sig, T0, [unrelated, exact_but_old]) is None
 
 
 def test_choose_story_prefers_the_earlier_story_on_a_tie() -> None:
     sig = text_signature("Same words here", "and here")
-    later = Candidate(5, sig, T0 + timedelta(hours=1))
-    earlier = Candidate(6, sig, T0)
+    later = candidate(5, sig, T0 + timedelta(hours=1))
+    earlier = candidate(6, sig, T0)
     assert choose_story(sig, T0, [later, earlier]) == 6
 
 
@@ -222,12 +272,14 @@ def test_choose_story_honours_the_threshold() -> None:
     other = text_signature(PARASITE[4].title, PARASITE[4].summary)
     score = sig.similarity(other)
     assert score >= DEFAULT_THRESHOLD
-    assert choose_story(sig, T0, [Candidate(1, other, T0)], threshold=score + 0.01) is None
+    stricter = Grouping(threshold=score + 0.01)
+    assert choose_story(sig, T0, [candidate(1, other, T0)], stricter) is None
+    assert choose_story(sig, T0, [candidate(1, other, T0)]) == 1
 
 
 def test_signatures_and_keys_are_identical_in_another_process() -> None:
     code = (
-        "from service.stories.decide import text_signature, lsh_keys, signature_to_bytes;"
+        "from service.stories.signature import text_signature, lsh_keys, signature_to_bytes;"
         "s = text_signature('Kim and Putin meet', 'At a cosmodrome');"
         "print(signature_to_bytes(s).hex(), ','.join(map(str, lsh_keys(s))))"
     )

@@ -10,7 +10,9 @@ from sqlalchemy import func, select
 from service.store import Database
 from service.store.models import ArticleRow, SourceRow, StoryBandRow
 from service.store.sources import SourceSpec, sync_sources
-from service.store.stories import Grouping, place_in_stories, prune_bands
+from service.store.stories import prune_bands
+from service.stories.decide import Grouping
+from service.stories.place import place_in_stories
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 TITLE = "Japan and South Korea agree to restore shuttle diplomacy after 12-year pause"

@@ -36,7 +36,9 @@ from service.store import sources as source_repo
 from service.store.articles import upsert_articles
 from service.store.models import SourceRow
 from service.store.poll_state import PollStateBuffer, write_source
-from service.store.stories import PRUNE_BATCH, Grouping, place_in_stories, prune_bands
+from service.store.stories import PRUNE_BATCH, prune_bands
+from service.stories.decide import Grouping
+from service.stories.place import place_in_stories
 
 LEASE = timedelta(minutes=5)
 STORE_BATCH = 32  # feeds a store transaction takes at most: bounded write-lock time

@@ -19,7 +19,7 @@ from service.poll.poller import Poller, PollSettings
 from service.poll.sandbox import ParseSandbox
 from service.store import configs
 from service.store import themes as theme_states
-from service.store.stories import Grouping
+from service.stories.decide import Grouping
 from service.worker.app import App, sync
 from service.worker.reload import rules_of
 

@@ -1,0 +1,160 @@
+"""place_in_stories(): the story of each new report of a feed, decided by decide.py on
+candidates the store finds. Exact keys and LSH bands are indexed lookups, made once per feed
+for all of its new reports, so the cost does not grow with the number of stored stories."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+from sqlalchemy.orm import Session
+
+from service.store import stories as story_repo
+from service.store.models import ArticleRow, StoryRow
+from service.stories import signature as sig
+from service.stories.decide import Candidate, Grouping, choose_story
+from service.stories.keys import exact_keys
+
+MAX_CANDIDATES = 32  # stories compared per new report, whatever the collisions
+
+
+@dataclass(frozen=True)
+class Placement:
+    story_id: int
+    first_seen: datetime  # when the story was first seen (the quiet start of new themes)
+    new_story: bool
+
+
+@dataclass
+class _Pending:
+    row: ArticleRow
+    keys: list[str]
+    signature: sig.TextSignature
+    bands: list[int]
+    story: StoryRow | None = None
+
+
+def place_in_stories(
+    session: Session, rows: list[ArticleRow], source_id: int, grouping: Grouping
+) -> dict[int, Placement]:
+    """Placement of every row (by article id); rows without a story get one."""
+    session.flush()
+    placed = _placements(session, [r for r in rows if r.story_id is not None])
+    pending = _prepare([r for r in rows if r.story_id is None])
+    if not pending:
+        return placed
+    by_key = story_repo.stories_by_key(session, [k for p in pending for k in p.keys])
+    candidates = _candidates(session, pending, source_id, grouping)
+    new_stories: dict[str, StoryRow] = {}
+    for item in pending:
+        keyed = next((by_key[k] for k in item.keys if k in by_key), None)
+        story_id = choose_story(
+            item.signature, item.row.published, candidates.get(item.row.id, []), grouping, keyed
+        )
+        if story_id is not None:
+            item.row.story_id = story_id
+            continue
+        # Two reports with one key in a single feed share the story made for the first.
+        item.story = next((new_stories[k] for k in item.keys if k in new_stories), None)
+        if item.story is None:
+            item.story = story_repo.new_story(session, item.row)
+        new_stories.update(dict.fromkeys(item.keys, item.story))
+    session.flush()
+    for item in pending:
+        if item.story is not None:
+            item.row.story_id = item.story.id
+    session.flush()
+    _remember(session, pending)
+    fresh = {s.id for s in new_stories.values()}
+    placed.update(_placements(session, [p.row for p in pending], fresh))
+    return placed
+
+
+def _prepare(rows: list[ArticleRow]) -> list[_Pending]:
+    signatures = [sig.text_signature(row.title, row.summary) for row in rows]
+    bands_of = sig.lsh_keys_many(signatures)
+    pending = []
+    for row, signature, bands in zip(rows, signatures, bands_of, strict=True):
+        row.signature = sig.signature_to_bytes(signature)
+        pending.append(_Pending(row, exact_keys(row.link, row.guid), signature, bands))
+    return pending
+
+
+def _placements(
+    session: Session, rows: list[ArticleRow], fresh: set[int] | None = None
+) -> dict[int, Placement]:
+    first_seen = story_repo.first_seen(session, {r.story_id for r in rows if r.story_id})
+    return {
+        r.id: Placement(r.story_id, first_seen[r.story_id], r.story_id in (fresh or ()))
+        for r in rows
+        if r.story_id is not None
+    }
+
+
+def _candidates(
+    session: Session, pending: list[_Pending], source_id: int, grouping: Grouping
+) -> dict[int, list[Candidate]]:
+    """Candidate stories for each pending report (by article id): stored reports of other
+    outlets that share band keys with it, the most-shared first, at most MAX_CANDIDATES.
+
+    Band keys are cheap integers; signatures are read only for the few kept candidates,
+    so boilerplate-like headlines that collide with many stories cost little."""
+    bands = {b for p in pending for b in p.bands}
+    if not bands:
+        return {}
+    published = [p.row.published for p in pending]
+    rows = story_repo.band_rows(
+        session,
+        bands,
+        source_id,
+        min(published) - grouping.window,
+        max(published) + grouping.window,
+    )
+    by_band: dict[int, list[tuple[int, int]]] = {}
+    for band, story_id, article_id in rows:
+        by_band.setdefault(band, []).append((story_id, article_id))
+    chosen = {p.row.id: _most_shared(p, by_band) for p in pending}
+    wanted = {article_id for picks in chosen.values() for _, article_id in picks}
+    stored = _minima(story_repo.signatures(session, wanted))
+    return {
+        row_id: [
+            Candidate(story_id, *stored[article_id])
+            for story_id, article_id in picks
+            if article_id in stored
+        ]
+        for row_id, picks in chosen.items()
+    }
+
+
+def _minima(stored: dict[int, tuple[bytes, datetime]]) -> dict[int, tuple[np.ndarray, datetime]]:
+    """MinHash minima (a view on the stored bytes: no per-value unpacking); texts without
+    shingles never text-match, so they are no candidates."""
+    out = {}
+    for article_id, (raw, when) in stored.items():
+        minima = sig.signature_minima(raw)
+        if minima is not None:
+            out[article_id] = (minima, when)
+    return out
+
+
+def _most_shared(
+    item: _Pending, by_band: dict[int, list[tuple[int, int]]]
+) -> list[tuple[int, int]]:
+    shared: Counter[tuple[int, int]] = Counter()
+    for band in item.bands:
+        shared.update(by_band.get(band, ()))
+    # Near-duplicates share several bands (about 5 of 64 at the threshold); when many
+    # stories collide, one shared band is noise.
+    floor = 1 if len(shared) <= MAX_CANDIDATES else 2
+    return [pair for pair, n in shared.most_common(MAX_CANDIDATES) if n >= floor]
+
+
+def _remember(session: Session, pending: list[_Pending]) -> None:
+    """Store the keys and bands of the placed reports, for the reports still to come."""
+    ids = [(p, p.row.story_id, p.row.id) for p in pending]  # ORM attribute reads, once each
+    keys = {k: story for p, story, _ in ids for k in p.keys}
+    story_repo.insert_keys(session, keys)
+    bands = {(b, story): article for p, story, article in ids for b in p.bands}
+    story_repo.insert_bands(session, [(b, s, a) for (b, s), a in bands.items()])
