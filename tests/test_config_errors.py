@@ -224,9 +224,6 @@ def test_anchors_that_explode_are_refused() -> None:
 
 
 def test_an_unknown_alias_in_a_theme_is_a_wrl_error() -> None:
-    rules = pytest.importorskip("service.rules")
-    if not hasattr(rules, "compile_query"):
-        pytest.skip("service.rules has no compiler yet")
     text = "aliases:\n  japan: [Japan]\nthemes:\n  - id: t\n    query: '@japan AND @koreaa'\n"
     problem = only(text)
     assert (problem.line, problem.path, problem.code) == (5, "themes[0].query", "E10")
@@ -234,9 +231,6 @@ def test_an_unknown_alias_in_a_theme_is_a_wrl_error() -> None:
 
 
 def test_a_bad_query_is_reported_with_a_caret() -> None:
-    rules = pytest.importorskip("service.rules")
-    if not hasattr(rules, "compile_query"):
-        pytest.skip("service.rules has no compiler yet")
     problem = only("themes:\n  - id: t\n    query: South Korea\n")
     assert problem.code == "E1" and problem.line == 3
     assert problem.message.endswith("    South Korea\n          ^")

@@ -5,9 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime, timedelta
 
-from service.digest import (
-    DigestStory,
-    DigestTheme,
+from service.digest.build import (
     is_empty,
     order_themes,
     outlets_label,
@@ -16,6 +14,7 @@ from service.digest import (
     story_count,
     subject,
 )
+from service.digest.model import DigestStory, DigestTheme
 from service.digest.segments import Segment, highlight, snippet
 from service.domain import Span
 from tests.digest_sample import sample_digest

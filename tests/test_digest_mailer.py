@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
 
-from service.digest import MailError, SmtpSettings, build_message, send_message, write_to_outbox
+from service.digest.mailer import MailError, SmtpSettings, send_message, write_to_outbox
+from service.digest.render import build_message
 from tests.digest_sample import sample_digest
 from tests.smtpserver import HOST, Inbox, free_port, run_server
 

@@ -13,15 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from service.digest import (
-    DigestStory,
-    DigestTheme,
-    FailingSource,
-    build_message,
-    render_html,
-    render_text,
-)
-from service.digest.model import Digest
+from service.digest.model import Digest, DigestStory, DigestTheme, FailingSource
+from service.digest.render import build_message, render_html, render_text
 from service.digest.view import STORIES_PER_THEME
 from service.domain import Span
 from tests.digest_sample import sample_digest

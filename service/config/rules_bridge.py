@@ -1,14 +1,11 @@
-"""Compile every theme's WRL query at load, so one bad query rejects the whole file.
-
-service.rules is imported lazily: the config loader works (without query checks)
-in a tree where the rules compiler does not exist yet.
-"""
+"""Compile every theme's WRL query at load, so one bad query rejects the whole file."""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from typing import Any
+
+from service.rules import WRLError, compile_query, validate_aliases
 
 from .models import Config
 from .problems import Problem
@@ -20,14 +17,10 @@ def _compile_rules(
     config: Config, line_of: LineOf, compiled: dict[str, Any] | None = None
 ) -> list[Problem]:
     """Problems for bad aliases and queries; compiled queries go into `compiled` by theme id."""
-    api = _rules_api()
-    if api is None:
-        return []
-    WRLError, compile_query, validate_aliases = api  # noqa: N806 (a class, by its own name)
     file = str(config.path or "config.yaml")
     aliases = dict(config.aliases)
     problems = []
-    for error in _alias_errors(validate_aliases, WRLError, aliases):
+    for error in _alias_errors(aliases):
         alias = getattr(error, "alias", None)
         path = f"aliases.{alias}" if alias in aliases else "aliases"
         problems.append(_problem(file, line_of(path), path, error, None, aliases))
@@ -46,12 +39,10 @@ def _compile_rules(
 def raw_rule_problems(data: dict[str, Any], file: str, line_of: LineOf) -> list[Problem]:
     """WRL problems of a file whose other sections failed validation, so that `check`
     still lists every problem at once (only themes whose query is a string are compiled)."""
-    api = _rules_api()
     aliases = data.get("aliases") or {}
     themes = data.get("themes") or []
-    if api is None or not isinstance(aliases, dict) or not isinstance(themes, list):
+    if not isinstance(aliases, dict) or not isinstance(themes, list):
         return []
-    WRLError, compile_query, _ = api  # noqa: N806
     problems = []
     for index, theme in enumerate(themes):
         query = theme.get("query") if isinstance(theme, dict) else None
@@ -67,25 +58,12 @@ def raw_rule_problems(data: dict[str, Any], file: str, line_of: LineOf) -> list[
     return problems
 
 
-def _rules_api() -> tuple[type[Exception], Callable[..., Any], Callable[..., Any]] | None:
-    """(WRLError, compile_query, validate_aliases), or None while service.rules lacks them."""
+def _alias_errors(aliases: dict[str, Any]) -> list[WRLError]:
+    """The first problem of the alias definitions themselves, if any."""
     try:
-        rules = importlib.import_module("service.rules")
-        return rules.WRLError, rules.compile_query, rules.validate_aliases
-    except (ImportError, AttributeError):
-        return None
-
-
-def _alias_errors(
-    validate: Callable[..., Any], error_type: type[Exception], aliases: dict
-) -> list[Any]:
-    """validate_aliases may return its errors or raise the first one: accept both."""
-    try:
-        result = validate(aliases)
-    except error_type as error:
+        validate_aliases(aliases)
+    except WRLError as error:
         return [error]
-    if isinstance(result, list | tuple):
-        return [e for e in result if isinstance(e, error_type)]
     return []
 
 

@@ -1,48 +1,10 @@
-"""The daily digest email: pure building, rendering and scheduling, plus the SMTP sender.
+"""The daily digest email.
 
-The database side (what to include, the durable digest_runs row, claiming) lives elsewhere
-and hands a `Digest` to these functions.
+collect.py  what a period's digest holds (read through store/digests.py)
+build.py    ordering, counts, the subject line (pure)
+view.py     the presentation model both templates render; segments.py cuts highlights
+render.py   HTML and plain-text parts, the MIME message
+schedule.py when each digest is due, in its local time zone
+mailer.py   SMTP (or ./outbox/ when no email is configured)
+sender.py   send_due_once(): claim a durable (digest, period) run, build, send, record
 """
-
-from service.digest.build import (
-    counts_phrase,
-    digest_title,
-    is_empty,
-    order_themes,
-    outlets_label,
-    rank_stories,
-    sparkline,
-    story_count,
-    subject,
-)
-from service.digest.mailer import MailError, SmtpSettings, send_message, write_to_outbox
-from service.digest.model import Digest, DigestStory, DigestTheme, FailingSource
-from service.digest.render import build_message, render_html, render_text
-from service.digest.schedule import due_period, next_fire_time, period_label, scheduled_instant
-
-__all__ = [
-    "Digest",
-    "DigestStory",
-    "DigestTheme",
-    "FailingSource",
-    "MailError",
-    "SmtpSettings",
-    "build_message",
-    "counts_phrase",
-    "digest_title",
-    "due_period",
-    "is_empty",
-    "next_fire_time",
-    "order_themes",
-    "outlets_label",
-    "period_label",
-    "rank_stories",
-    "render_html",
-    "render_text",
-    "scheduled_instant",
-    "send_message",
-    "sparkline",
-    "story_count",
-    "subject",
-    "write_to_outbox",
-]

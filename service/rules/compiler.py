@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from .aliases import alias_body, references
+from .aliases import references
 from .atoms import compile_text
 from .context import Aliases, Context
 from .errors import WRLError, error_at
 from .lexer import ALIAS_NAME
-from .parser import parse_text
+from .parser import alias_body, parse_text
 from .program import (
     SUMMARY,
     TITLE,
@@ -27,9 +25,6 @@ from .program import (
 )
 from .syntax import And, Group, Meta, Near, Node, Not, Or, Scope, Text
 
-if TYPE_CHECKING:
-    from .matcher import ThemeMatcher
-
 _BOTH = (TITLE, SUMMARY)
 _NEAR_WARN = 30
 
@@ -41,7 +36,6 @@ class CompiledQuery:
         self.source = source
         self.program = program
         self.warnings = warnings
-        self._single: ThemeMatcher | None = None  # built on first explain()
 
     def __repr__(self) -> str:
         return f"CompiledQuery({self.source!r})"

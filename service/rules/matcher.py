@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 from service.domain import Hit, Span
 
@@ -123,9 +124,14 @@ def explain(q: CompiledQuery, item: MatchItem) -> list[Span] | None:
     Spans are character offsets into the original title/summary, ordered by field and
     start; a metadata-only match gives an empty list.
     """
-    if q._single is None:
-        q._single = ThemeMatcher([("", q)])
-    return q._single.explain_theme(0, item)
+    single = _SINGLES.get(q)
+    if single is None:
+        single = _SINGLES[q] = ThemeMatcher([("", q)])
+    return single.explain_theme(0, item)
+
+
+# A query's own matcher, built on its first explain() and dropped with the query.
+_SINGLES: WeakKeyDictionary[CompiledQuery, ThemeMatcher] = WeakKeyDictionary()
 
 
 def _state(item: MatchItem, starts: dict[int, tuple[set[int], set[int]]]) -> State:
