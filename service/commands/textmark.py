@@ -4,21 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-
-def merge(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for start, end in sorted(ranges):
-        if out and start <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], end))
-        else:
-            out.append((start, end))
-    return out
+from service.domain import merge_ranges
 
 
 def highlight(text: str, ranges: Iterable[tuple[int, int]], ansi: bool) -> str:
     left, right = ("\033[1m", "\033[0m") if ansi else ("[", "]")
     parts, pos = [], 0
-    for start, end in merge(ranges):
+    for start, end in merge_ranges(ranges):
         parts += [text[pos:start], left, text[start:end], right]
         pos = end
     parts.append(text[pos:])

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from service.domain import Field, Span
+from service.domain import Field, Span, merge_ranges
 
 SNIPPET_CHARS = 250
 _SPACE = re.compile(r"\s+")
@@ -50,14 +50,7 @@ def _ranges(text: str, spans: Iterable[Span], field: Field) -> list[tuple[int, i
     Offsets come from the matcher; a span whose offsets no longer fit the text (e.g. the
     text was cleaned after matching) is located by its text instead of being trusted.
     """
-    found = [r for r in (_locate(text, s) for s in spans if s.field == field) if r]
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(found):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
+    return merge_ranges(r for r in (_locate(text, s) for s in spans if s.field == field) if r)
 
 
 def _locate(text: str, span: Span) -> tuple[int, int] | None:

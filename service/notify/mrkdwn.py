@@ -24,7 +24,7 @@ from datetime import datetime
 from urllib.parse import quote, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from service.domain import Span
+from service.domain import Span, merge_ranges
 
 ELLIPSIS = "…"
 WORD_JOINER = "\u2060"
@@ -121,18 +121,8 @@ def local_time(when: datetime, timezone: str) -> str:
 
 def merged_spans(spans: Iterable[Span], field: str, length: int) -> list[tuple[int, int]]:
     """Valid spans of one field as sorted, non-overlapping (start, end) pairs."""
-    ranges = sorted(
-        (max(0, s.start), min(length, s.end)) for s in spans if s.field == field and s.end > s.start
-    )
-    merged: list[tuple[int, int]] = []
-    for start, end in ranges:
-        if start >= end:
-            continue
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
+    clipped = ((max(0, s.start), min(length, s.end)) for s in spans if s.field == field)
+    return merge_ranges((start, end) for start, end in clipped if start < end)
 
 
 def to_word_edges(text: str, start: int, end: int) -> tuple[int, int]:

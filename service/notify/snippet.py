@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from service.domain import Span
+from service.domain import Span, merge_ranges
 from service.notify.mrkdwn import ELLIPSIS, merged_spans, to_word_edges
 
 SNIPPET_WIDTH = 300
@@ -62,7 +62,7 @@ def make_snippet(text: str, spans: Iterable[Span], width: int = SNIPPET_WIDTH) -
 def _bold_ranges(text: str, spans: tuple[Span, ...]) -> list[tuple[int, int]]:
     located = tuple(_relocate(text, s) for s in spans if s.field == "summary")
     widened = [to_word_edges(text, s, e) for s, e in merged_spans(located, "summary", len(text))]
-    return _merge(widened)
+    return merge_ranges(widened)
 
 
 def _relocate(text: str, span: Span) -> Span:
@@ -74,16 +74,6 @@ def _relocate(text: str, span: Span) -> Span:
     if found < 0:
         return Span(span.field, 0, 0, span.text)
     return Span(span.field, found, found + len(span.text), span.text)
-
-
-def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for s, e in sorted(ranges):
-        if merged and s <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
-        else:
-            merged.append((s, e))
-    return merged
 
 
 def _window(text: str, ranges: list[tuple[int, int]], width: int) -> tuple[int, int]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import bisect
 
+from service.domain import merge_ranges
+
 HAN = (
     (0x2E80, 0x2E99), (0x2E9B, 0x2EF3), (0x2F00, 0x2FD5), (0x3005, 0x3005), (0x3007, 0x3007),
     (0x3021, 0x3029), (0x3038, 0x303B), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFA6D),
@@ -40,13 +42,9 @@ INTERPUNCTS = "\u00b7\u30fb\u2027"  # · ・ ‧ (U+FF65 becomes U+30FB under NF
 
 
 def _merge(ranges: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
-    merged: list[tuple[int, int]] = []
-    for lo, hi in sorted(ranges):
-        if merged and lo <= merged[-1][1] + 1:
-            merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
-        else:
-            merged.append((lo, hi))
-    return tuple(merged)
+    """Inclusive code point ranges, adjacent or overlapping ones joined."""
+    joined = merge_ranges((lo, hi + 1) for lo, hi in ranges)
+    return tuple((lo, end - 1) for lo, end in joined)
 
 
 CJK_RANGES = _merge(HAN + HIRAGANA + KATAKANA + HANGUL + EXTRA)

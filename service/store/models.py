@@ -151,7 +151,21 @@ class HitRow(Base):
     alerted: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class DeliveryRow(Base):
+class Claimed:
+    """Durable delivery state: a row is claimed by one worker (a conditional UPDATE) for a
+    lease, then finished as sent, retried later with backoff, or failed."""
+
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class DeliveryRow(Claimed, Base):
     """The outbox: one row per message to deliver, claimed with a conditional UPDATE.
 
     `dedup_key` is unique ("alert:<story>:<theme>", "followup:<article>:<theme>", ...),
@@ -171,20 +185,12 @@ class DeliveryRow(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("deliveries.id", ondelete="SET NULL"))
     channel: Mapped[str] = mapped_column(String(200))
     payload: Mapped[dict[str, Any]] = mapped_column(JSONText)
-    # pending | held | sending | sent | failed
-    status: Mapped[str] = mapped_column(String(16), default="pending")
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    claimed_by: Mapped[str | None] = mapped_column(String(64))
-    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    last_error: Mapped[str | None] = mapped_column(Text)
+    # status: pending | held | sending | sent | summarized | failed
     sent_channel: Mapped[str | None] = mapped_column(String(200))
     sent_ts: Mapped[str | None] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class DigestRunRow(Base):
+class DigestRunRow(Claimed, Base):
     """One digest for one period: unique, so a digest is sent once per schedule."""
 
     __tablename__ = "digest_runs"
@@ -195,17 +201,9 @@ class DigestRunRow(Base):
     period: Mapped[str] = mapped_column(String(32))  # local date, YYYY-MM-DD
     period_start: Mapped[datetime] = mapped_column(UTCDateTime)
     period_end: Mapped[datetime] = mapped_column(UTCDateTime)
-    # pending | sending | sent | skipped | failed
-    status: Mapped[str] = mapped_column(String(16), default="pending")
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    claimed_by: Mapped[str | None] = mapped_column(String(64))
-    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    last_error: Mapped[str | None] = mapped_column(Text)
+    # status: pending | sending | sent | skipped | failed
     message_id: Mapped[str | None] = mapped_column(Text)
     stories: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class ThemeStateRow(Base):
