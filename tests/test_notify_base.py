@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from service.notify import AlertMessage, NotifyError
+from service.notify.base import AlertMessage, NotifyError
 from tests.test_notify_samples import alert, followup, notice, summary
 
 

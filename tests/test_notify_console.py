@@ -6,8 +6,8 @@ import io
 
 import pytest
 
-from service.notify import ConsoleNotifier, Delivered
-from service.notify.console import ANSI_BOLD, ANSI_RESET
+from service.notify.base import Delivered
+from service.notify.console import ANSI_BOLD, ANSI_RESET, ConsoleNotifier
 from tests.test_notify_samples import alert, followup, notice, summary
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from service.notify import AlertMessage, Delivered, NotifyError, SlackNotifier, WebhookNotifier
-from service.notify.slack import retry_after_seconds
+from service.notify.base import AlertMessage, Delivered, NotifyError
+from service.notify.slack import SlackNotifier, WebhookNotifier, retry_after_seconds
 from tests.slackserver import WEBHOOK_CHANNEL, SlackServer
 from tests.test_notify_samples import alert, followup, notice, summary
 

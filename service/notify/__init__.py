@@ -1,17 +1,3 @@
-"""Notifiers: Slack (Web API or incoming webhook) and console, behind one tiny protocol."""
-
-from service.notify.base import AlertMessage, Delivered, Notifier, NotifyError
-from service.notify.blocks import build_blocks
-from service.notify.console import ConsoleNotifier
-from service.notify.slack import SlackNotifier, WebhookNotifier
-
-__all__ = [
-    "AlertMessage",
-    "ConsoleNotifier",
-    "Delivered",
-    "Notifier",
-    "NotifyError",
-    "SlackNotifier",
-    "WebhookNotifier",
-    "build_blocks",
-]
+"""Notifiers behind one tiny protocol (base.py): Slack's Web API or an incoming webhook
+(slack.py), and the console (console.py). Payloads are built by pure functions (blocks.py,
+mrkdwn.py, snippet.py), so they can be golden-tested apart from sending."""

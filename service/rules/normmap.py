@@ -13,11 +13,14 @@ import re
 import unicodedata
 from functools import partial
 
+from . import unicode_tables
+
 Offsets = list[int] | None
 
 
-def _unstable_bmp() -> re.Pattern[str]:
-    """A regex for BMP characters that NFKC may change or compose with what precedes."""
+def unstable_bmp_ranges() -> list[tuple[int, int]]:
+    """BMP characters that NFKC may change or compose with what precedes, as inclusive
+    ranges (a scan of all 65,536: unicode_tables.py keeps the result)."""
     chars = [chr(cp) for cp in range(0x10000)]
     decompositions = list(map(unicodedata.decomposition, chars))
     # starters that canonically compose with the character before them (e.g. U+0B3E)
@@ -39,11 +42,16 @@ def _unstable_bmp() -> re.Pattern[str]:
             ranges[-1] = (ranges[-1][0], cp)
         else:
             ranges.append((cp, cp))
-    body = "".join(f"\\u{lo:04x}-\\u{hi:04x}" for lo, hi in ranges)
+    return ranges
+
+
+def _unstable_re() -> re.Pattern[str]:
+    ranges = unicode_tables.NFKC_UNSTABLE_BMP if unicode_tables.current() else None
+    body = "".join(f"\\u{lo:04x}-\\u{hi:04x}" for lo, hi in ranges or unstable_bmp_ranges())
     return re.compile(f"[{body}]+")
 
 
-_UNSTABLE = _unstable_bmp()
+_UNSTABLE = _unstable_re()
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 

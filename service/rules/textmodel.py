@@ -14,6 +14,7 @@ import re
 import unicodedata
 from functools import cache
 
+from . import unicode_tables
 from .normmap import nfkc_with_map
 from .scripts import CJK_RANGES, INTERPUNCTS
 
@@ -25,8 +26,9 @@ def _class(ranges: list[tuple[int, int]]) -> str:
     return "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in ranges)
 
 
-def _marks() -> list[tuple[int, int]]:
-    """Ranges of combining marks (category M) that are not CJK (planes 0-1, and E01xx)."""
+def mark_ranges() -> list[tuple[int, int]]:
+    """Ranges of combining marks (category M) that are not CJK (planes 0-1, and E01xx): a
+    scan of 130,000 code points (unicode_tables.py keeps the result)."""
     from .scripts import is_cjk
 
     points = [*range(0x20000), *range(0xE0100, 0xE01F0)]
@@ -63,7 +65,7 @@ def _token_re(cjk: str) -> re.Pattern[str]:
     )
 
 
-_MARKS = _marks()
+_MARKS = list(unicode_tables.MARKS) if unicode_tables.current() else mark_ranges()
 _TOKEN_BMP = _token_re(_class(_bmp(CJK_RANGES)))
 _MARK_BMP = re.compile(f"[{_class(_bmp(_MARKS))}]")
 _COMPLEX_BMP = re.compile(f"[{_class(_bmp(CJK_RANGES))}{_class(_bmp(_MARKS))}]")

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 
 def upsert(session: Session, table: Any) -> Any:
     """`INSERT INTO table` with the dialect's `on_conflict_do_nothing()` and
     `on_conflict_do_update()` (both dialects spell them the same)."""
+    # Imported here: a command on SQLite need not load the PostgreSQL dialect, and back.
     if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
         return pg_insert(table)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
     return sqlite_insert(table)
 
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from service.alerts.themes import RuleSet, compile_rules
 from service.clock import Clock, SystemClock
 from service.config import Config, ConfigError, load_config
-from service.digest.sender import DigestSender
 from service.store import Database
 from service.store.migrate import upgrade
 from service.store.sources import SourceSpec, SyncReport, sync_sources
+
+if TYPE_CHECKING:
+    from service.digest.sender import DigestSender
 
 
 @dataclass
@@ -62,6 +65,8 @@ def open_app(path: str | None, migrate: bool = True, clock: Clock | None = None)
 
 def digest_sender(app: App, worker: str = "digest") -> DigestSender:
     """A DigestSender that follows the app's live config (reloads swap `app.config`)."""
+    from service.digest.sender import DigestSender  # Jinja2 and SMTP: only for digests
+
     return DigestSender(
         app.db, app.clock.now, lambda: app.config, lambda: app.rules.themes, worker=worker
     )

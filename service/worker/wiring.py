@@ -13,7 +13,8 @@ from service.alerts.deliver import ChannelPacer, Deliverer
 from service.alerts.record import AlertSettings
 from service.alerts.themes import compile_rules
 from service.config import Config
-from service.notify import ConsoleNotifier, Notifier, SlackNotifier, WebhookNotifier
+from service.notify.base import Notifier
+from service.notify.console import ConsoleNotifier
 from service.poll.fetch import Fetcher, FetchLimits
 from service.poll.poller import Poller, PollSettings
 from service.poll.sandbox import ParseSandbox
@@ -43,6 +44,8 @@ def make_notifier(config: Config, stream: TextIO | None = None) -> Notifier:
     slack = config.slack
     if slack is None:
         return ConsoleNotifier(stream or sys.stdout)
+    from service.notify.slack import SlackNotifier, WebhookNotifier  # slack_sdk: only if used
+
     if slack.token is not None:
         return SlackNotifier(slack.token.get_secret_value(), slack.api_url, slack.channel)
     assert slack.webhook_url is not None

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from service.notify import ConsoleNotifier
+from service.notify.console import ConsoleNotifier
 from service.worker.app import open_app
 from service.worker.wiring import Runtime
 from tests.e2e.support import write_config

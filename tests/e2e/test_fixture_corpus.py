@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from service.notify import ConsoleNotifier
+from service.notify.console import ConsoleNotifier
 from service.store.models import SourceRow
 from service.worker.app import open_app
 from service.worker.wiring import Runtime
