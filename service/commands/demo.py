@@ -8,7 +8,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from service.demo.run import DemoError, DemoResult, run_demo
+from service.demo.run import DemoResult, run_demo
+from service.demo.server import DemoError
 
 
 def summary_lines(result: DemoResult) -> list[str]:

@@ -21,7 +21,7 @@ def _compile_rules(
     aliases = dict(config.aliases)
     problems = []
     for error in _alias_errors(aliases):
-        alias = getattr(error, "alias", None)
+        alias = error.alias
         path = f"aliases.{alias}" if alias in aliases else "aliases"
         problems.append(_problem(file, line_of(path), path, error, None, aliases))
     for index, theme in enumerate(config.themes):
@@ -68,18 +68,20 @@ def _alias_errors(aliases: dict[str, Any]) -> list[WRLError]:
 
 
 def _problem(
-    file: str, line: int | None, path: str, error: Any, query: str | None, aliases: dict
+    file: str,
+    line: int | None,
+    path: str,
+    error: WRLError,
+    query: str | None,
+    aliases: dict[str, Any],
 ) -> Problem:
     """`query` is the theme's query (positions point into it, even for errors inside an
     alias, whose name the compiler's message gives); None for an alias definition."""
-    code = getattr(error, "code", None)
-    message = str(getattr(error, "message", None) or error)
-    position = getattr(error, "position", None)
-    alias = getattr(error, "alias", None)
-    text = query if query is not None else aliases.get(alias) if alias else None
-    if isinstance(text, str) and isinstance(position, int):
-        message += "\n" + caret(text, position)
-    return Problem(file, line, None, path, message, getattr(error, "hint", None), code)
+    message = error.message or str(error)
+    text = query if query is not None else aliases.get(error.alias) if error.alias else None
+    if isinstance(text, str):
+        message += "\n" + caret(text, error.position)
+    return Problem(file, line, None, path, message, None, error.code)
 
 
 def caret(query: str, position: int, indent: str = "    ") -> str:

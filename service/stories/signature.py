@@ -56,7 +56,7 @@ class TextSignature:
         """Estimated Jaccard similarity of the two shingle sets."""
         if not self.size or not other.size or len(self.minhash) != len(other.minhash):
             return 0.0
-        same = sum(map(operator.eq, self.minhash, other.minhash))
+        same: int = sum(map(operator.eq, self.minhash, other.minhash))
         return same / len(self.minhash)
 
     def similarity(self, other: TextSignature) -> float:
