@@ -74,15 +74,15 @@ async def profiled(runtime: Runtime, out: str) -> dict[str, Any]:
     thread while profiling."""
     from pyinstrument import Profiler
 
-    threaded, writer = asyncio.to_thread, runtime.poller.writer
+    threaded, writer = asyncio.to_thread, runtime.poller.writer.executor
     asyncio.to_thread = _inline
-    runtime.poller.writer = _InlineExecutor()  # type: ignore[assignment]
+    runtime.poller.writer.executor = _InlineExecutor()  # type: ignore[assignment]
     try:
         with Profiler(async_mode="enabled") as profiler:
             result = await poll(runtime)
     finally:
         asyncio.to_thread = threaded
-        runtime.poller.writer = writer
+        runtime.poller.writer.executor = writer
     Path(out).write_text(profiler.output_html())
     Path(out).with_suffix(".txt").write_text(profiler.output_text(unicode=False, show_all=False))
     return result

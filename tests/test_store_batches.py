@@ -14,7 +14,8 @@ from sqlalchemy import event, select
 
 from service.poll.fetch import Fetched, Validators
 from service.poll.parse import parse_feed
-from service.poll.poller import PollOutcome, SourceState, _StoreJob
+from service.poll.poller import PollOutcome, SourceState
+from service.poll.store_feed import StoreJob
 from service.store.models import ArticleRow, SourceRow
 from service.worker.app import open_app
 from service.worker.wiring import Runtime, make_notifier
@@ -46,11 +47,11 @@ def test_a_feed_that_fails_to_store_does_not_undo_the_others_in_its_batch(
             body = rss([Item(f"Port strike enters day {n + 2}", f"https://outlet{n}.example/a")])
             feed = parse_feed(body, {}, state.url)
             done: Future[PollOutcome] = Future()
-            poller.stores.put(
-                (_StoreJob(state, _fetched(state.url, body), feed, poller.settings()), done)
+            poller.writer.jobs.put(
+                (StoreJob(state, _fetched(state.url, body), feed, poller.settings()), done)
             )
             jobs.append(done)
-        poller._store_queued()  # the writer thread's step, run here: one batch of three
+        poller.writer.store_queued()  # the writer thread's step, run here: one batch of three
         assert [jobs[n].result().new for n in (0, 2)] == [1, 1]
         with pytest.raises(Exception, match="FOREIGN KEY"):
             jobs[1].result()
@@ -78,13 +79,13 @@ def test_stores_queued_while_the_writer_is_busy_share_one_transaction(tmp_path: 
         for n, state in enumerate(states):
             body = rss([Item(f"Harvest festival number {n}", f"https://outlet{n}.example/h")])
             done: Future[PollOutcome] = Future()
-            job = _StoreJob(
+            job = StoreJob(
                 state, _fetched(state.url, body), parse_feed(body, {}, state.url), poller.settings()
             )
-            poller.stores.put((job, done))
+            poller.writer.jobs.put((job, done))
             jobs.append(done)
-        poller._store_queued()
-        poller._store_queued()  # nothing left: a no-op, as when the writer runs a spare call
+        poller.writer.store_queued()
+        poller.writer.store_queued()  # nothing left: a no-op, as when the writer runs a spare call
         assert [j.result().new for j in jobs] == [1, 1, 1, 1]
         assert len(commits) == 1
     finally:

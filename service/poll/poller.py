@@ -1,4 +1,4 @@
-"""poll_source(): fetch -> parse -> normalize -> store -> group -> match -> enqueue.
+"""poll_source(): fetch -> parse -> store (normalize, group, match, enqueue); see store_feed.py.
 
 The one orchestrator; the scheduler and the CLI call only poll_due_once()/poll_source().
 Expected failures (a FetchError) are recorded on the source and the loop moves on;
@@ -9,101 +9,28 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import queue
 import time
 import traceback
 from collections.abc import AsyncIterator, Callable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 
-from sqlalchemy.orm import Session
-
 from service import logs
-from service.alerts.record import (
-    AlertSettings,
-    Report,
-    StoredArticle,
-    record_matches,
-)
 from service.domain import NoProgress, ParsedFeed, Progress
-from service.poll import cadence as schedule
 from service.poll.fetch import Fetched, Fetcher, FetchError, NotModified, Validators, body_unchanged
-from service.poll.normalize import content_fingerprint, normalize_entry
 from service.poll.parse import parse_feed
-from service.store import Database, outbox
+from service.poll.state import PollOutcome, SourceState, error_values, success_values
+from service.poll.store_feed import PollSettings, StoreJob
+from service.poll.writer import FeedWriter
+from service.store import Database
 from service.store import sources as source_repo
-from service.store.articles import upsert_articles
-from service.store.models import SourceRow
-from service.store.poll_state import PollStateBuffer, write_source
+from service.store.poll_state import PollStateBuffer
 from service.store.stories import PRUNE_BATCH, prune_bands
-from service.stories.decide import Grouping
-from service.stories.place import place_in_stories
+
+__all__ = ["LEASE", "PollOutcome", "PollSettings", "Poller", "SourceState"]
 
 LEASE = timedelta(minutes=5)
-STORE_BATCH = 32  # feeds a store transaction takes at most: bounded write-lock time
 Parser = Callable[[bytes, Mapping[str, str], str], ParsedFeed]
-
-
-@dataclass(frozen=True)
-class SourceState:
-    """A detached snapshot of a source row, taken when it was claimed."""
-
-    id: int
-    name: str
-    url: str
-    etag: str | None
-    last_modified: str | None
-    body_hash: str | None
-    interval: timedelta
-    tags: tuple[str, ...]
-    lang: str | None
-    error_count: int
-    failing_since: datetime | None
-    first_poll: bool
-
-    @classmethod
-    def of(cls, row: SourceRow) -> SourceState:
-        return cls(
-            id=row.id,
-            name=row.name,
-            url=row.url,
-            etag=row.etag,
-            last_modified=row.last_modified,
-            body_hash=row.body_hash,
-            interval=timedelta(seconds=row.interval_seconds),
-            tags=tuple(row.tags or ()),
-            lang=row.lang,
-            error_count=row.error_count,
-            failing_since=row.failing_since,
-            first_poll=row.last_success_at is None,
-        )
-
-
-@dataclass(frozen=True)
-class PollOutcome:
-    source: str
-    status: str  # ok | not_modified | unchanged | error | disabled
-    new: int = 0
-    updated: int = 0
-    alerts: int = 0
-    ms: int = 0
-    error: str | None = None
-
-
-@dataclass(frozen=True)
-class _StoreJob:
-    state: SourceState
-    result: Fetched
-    feed: ParsedFeed
-    settings: PollSettings
-
-
-@dataclass(frozen=True)
-class PollSettings:
-    backfill: timedelta | None  # None: everything alerts on a first poll
-    grouping: Grouping
-    alerts: AlertSettings
 
 
 class Poller:
@@ -126,11 +53,10 @@ class Poller:
         self.worker = worker
         self.parse = parse
         self.state = PollStateBuffer()
-        self.writer = ThreadPoolExecutor(1, thread_name_prefix="wirewatch-writer")
-        self.stores: queue.SimpleQueue[tuple[_StoreJob, Future[PollOutcome]]] = queue.SimpleQueue()
+        self.writer = FeedWriter(db, now)
 
     def close(self) -> None:
-        self.writer.shutdown(wait=True)
+        self.writer.close()
 
     def flush(self) -> int:
         """Write the buffered poll results (304s, unchanged bodies, failures)."""
@@ -250,83 +176,9 @@ class Poller:
             self.state.add(state.id, success_values(state, result, None, self.now()))
             return PollOutcome(state.name, "unchanged")
         # Parsing and storing are blocking work: off the event loop, so that a big feed
-        # never stalls the fetches (and their timeouts) of the others. Stores go through
-        # one writer thread: SQLite takes one writer at a time anyway, and threads queuing
-        # on its lock while holding the GIL would only slow everything down.
+        # never stalls the fetches (and their timeouts) of the others.
         feed = await asyncio.to_thread(self.parse, result.body, result.headers, result.url)
-        done: Future[PollOutcome] = Future()
-        self.stores.put((_StoreJob(state, result, feed, settings), done))
-        self.writer.submit(self._store_queued)
-        return await asyncio.wrap_future(done)
-
-    def _store_queued(self) -> None:
-        """Store every feed waiting for the writer in one transaction, each in its own
-        savepoint: a feed that fails rolls back alone. When many feeds change at once,
-        they share one commit, and the pages their LSH bands touch are written once."""
-        jobs: list[tuple[_StoreJob, Future[PollOutcome]]] = []
-        while len(jobs) < STORE_BATCH:
-            try:
-                jobs.append(self.stores.get_nowait())
-            except queue.Empty:
-                break
-        if not jobs:
-            return  # an earlier call took this job along with its own
-        outcomes: list[tuple[Future[PollOutcome], PollOutcome | BaseException]] = []
-        try:
-            with self.db.transaction() as session:
-                for job, done in jobs:
-                    try:
-                        with session.begin_nested():
-                            outcomes.append((done, self._store(session, job)))
-                    except Exception as exc:
-                        outcomes.append((done, exc))
-        except Exception as exc:  # the commit itself failed: nothing of the batch is stored
-            outcomes = [(done, exc) for _, done in jobs]
-        for done, outcome in outcomes:
-            if isinstance(outcome, BaseException):
-                done.set_exception(outcome)
-            else:
-                done.set_result(outcome)
-
-    def _store(self, session: Session, job: _StoreJob) -> PollOutcome:
-        state, result, feed, settings = job.state, job.result, job.feed, job.settings
-        now = self.now()
-        articles = [
-            normalize_entry(entry, state.name, feed.lang, state.lang, now, result.url)
-            for entry in feed.entries
-        ]
-        cutoff = None if settings.backfill is None else now - settings.backfill
-        triples = [
-            (
-                a,
-                content_fingerprint(a),
-                state.first_poll and cutoff is not None and a.published < cutoff,
-            )
-            for a in articles
-        ]
-        changed = upsert_articles(session, state.id, triples, now)
-        placed = place_in_stories(session, [u.row for u in changed], state.id, settings.grouping)
-        earlier = outbox.alerts_of_stories(
-            session, {p.story_id for p in placed.values() if not p.new_story}
-        )
-        reports = []
-        for up in changed:
-            place = placed[up.row.id]
-            stored = StoredArticle(
-                article_id=up.row.id,
-                article=up.article,
-                story_id=place.story_id,
-                story_first_seen=place.first_seen,
-                is_new=up.is_new,
-                silent=up.row.silent,
-                tags=state.tags,
-            )
-            parents = earlier.get(place.story_id, []) if up.is_new else []
-            reports.append(Report(stored, parents))
-        alerts = record_matches(session, settings.alerts, reports, now)
-        write_source(session, state.id, success_values(state, result, feed.ttl_seconds, now))
-        new = sum(u.is_new for u in changed)
-        return PollOutcome(state.name, "ok", new=new, updated=len(changed) - new, alerts=alerts)
+        return await self.writer.store(StoreJob(state, result, feed, settings))
 
     def _record_error(
         self,
@@ -337,48 +189,7 @@ class Poller:
         retry_after: float | None = None,
         status: int | None = None,
     ) -> PollOutcome:
-        now = self.now()
-        count = state.error_count + 1
-        values: dict[str, object] = {
-            "error_count": count,
-            "error_kind": kind,
-            "last_error": message,
-            "last_http_status": status,
-            "failing_since": state.failing_since or now,
-            "last_polled_at": now,
-            "lease_owner": None,
-            "lease_until": None,
-        }
-        if permanent:  # 410 Gone: stop polling, and say so in `wirewatch sources`
-            self.state.add(state.id, {**values, "status": "disabled", "disabled_reason": message})
-            return PollOutcome(state.name, "disabled", error=message)
-        next_poll = schedule.after_error(now, state.interval, count, retry_after)
-        self.state.add(state.id, {**values, "status": "error", "next_poll_at": next_poll})
-        return PollOutcome(state.name, "error", error=message)
-
-
-def success_values(
-    state: SourceState, result: Fetched | NotModified, ttl: int | None, now: datetime
-) -> dict[str, object]:
-    """The source row after a successful poll (changed feed, 304 or unchanged body)."""
-    values: dict[str, object] = {
-        "etag": result.validators.etag,
-        "last_modified": result.validators.last_modified,
-        "last_http_status": result.status if isinstance(result, Fetched) else 304,
-        "status": "ok",
-        "error_count": 0,
-        "error_kind": None,
-        "last_error": None,
-        "failing_since": None,
-        "last_polled_at": now,
-        "last_success_at": now,
-        "next_poll_at": schedule.after_success(now, state.interval, result.cache_seconds, ttl),
-        "lease_owner": None,
-        "lease_until": None,
-    }
-    if isinstance(result, Fetched):
-        values["body_hash"] = result.body_hash
-    if result.permanent_url and result.permanent_url != state.url:
-        logs.event("source.moved", source=state.name, url=result.permanent_url)
-        values["url"] = result.permanent_url
-    return values
+        values = error_values(state, self.now(), kind, message, permanent, retry_after, status)
+        self.state.add(state.id, values)
+        # 410 Gone disables the source, and `wirewatch sources` says so
+        return PollOutcome(state.name, "disabled" if permanent else "error", error=message)

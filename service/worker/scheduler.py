@@ -76,14 +76,14 @@ class Worker:
     async def flush_tick(self) -> None:
         try:
             poller = self.runtime.poller
-            await asyncio.get_running_loop().run_in_executor(poller.writer, poller.flush)
+            await poller.writer.run(poller.flush)
         except Exception as exc:
             logs.error("poll.flush_failed", error=repr(exc))
 
     async def prune_tick(self) -> None:
         try:
             poller = self.runtime.poller
-            pruned = await asyncio.get_running_loop().run_in_executor(poller.writer, poller.prune)
+            pruned = await poller.writer.run(poller.prune)
             if pruned:
                 logs.event("stories.pruned", articles=pruned)
         except Exception as exc:
