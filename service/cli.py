@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 COMMANDS = {
     "run": "service.commands.run",
@@ -21,6 +21,76 @@ COMMANDS = {
 }
 
 
+def _poll(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--source", metavar="NAME", help="poll only this source")
+
+
+def _check(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--diff", action="store_true", help="backtest changed themes against the running config"
+    )
+    p.add_argument("--days", type=int, default=30, help="history for --diff (default 30)")
+
+
+def _match(p: argparse.ArgumentParser) -> None:
+    group = p.add_mutually_exclusive_group(required=True)
+    group.add_argument("--query", "-q", metavar="Q")
+    group.add_argument("--theme", metavar="ID")
+    p.add_argument("--title", default="", metavar="T")
+    p.add_argument("--text", default="", metavar="T", help="the summary / teaser")
+    p.add_argument("--lang", metavar="L")
+    p.add_argument("--url", metavar="U")
+    p.add_argument("--feed", metavar="NAME", help="configured source name (for feed: and tag:)")
+    p.add_argument("--json", action="store_true")
+
+
+def _backtest(p: argparse.ArgumentParser) -> None:
+    group = p.add_mutually_exclusive_group(required=True)
+    group.add_argument("--theme", metavar="ID")
+    group.add_argument("--query", "-q", metavar="Q")
+    p.add_argument("--since", default="30d", help="how far back (default 30d)")
+    p.add_argument("--json", action="store_true")
+
+
+def _digest(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--name", metavar="N", help="digest name (default: the first)")
+    group = p.add_mutually_exclusive_group(required=True)
+    group.add_argument("--send", action="store_true")
+    group.add_argument("--preview", metavar="FILE")
+
+
+def _sources(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true")
+
+
+def _db(p: argparse.ArgumentParser) -> None:
+    p.add_argument("action", choices=["upgrade"])
+
+
+def _demo(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--cycles", type=int, default=3, help="poll cycles (default 3)")
+    p.add_argument("--keep", metavar="DIR", help="keep the demo files in DIR")
+
+
+def _no_options(p: argparse.ArgumentParser) -> None:
+    pass
+
+
+# name: (help, its options); the order is the order of `wirewatch --help`.
+OPTIONS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
+    "run": ("the service: polling, alerts, digests, /healthz", _no_options),
+    "poll": ("one poll cycle of every (or one) source, then exit", _poll),
+    "check": ("validate config, queries and theme examples", _check),
+    "match": ("does this item match? why?", _match),
+    "backtest": ("run a rule over stored articles", _backtest),
+    "digest": ("preview or send a digest now", _digest),
+    "sources": ("health of every source", _sources),
+    "db": ("database maintenance", _db),
+    "demo": ("offline demo on bundled outlet snapshots", _demo),
+    "health": ("exit 0 when the running service answers /healthz", _no_options),
+}
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="wirewatch", description="News monitoring and alerting: feeds in, alerts out."
@@ -33,56 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("-c", "--config", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    def command(name: str, help: str) -> argparse.ArgumentParser:
-        return subparsers.add_parser(name, parents=[common], help=help)
-
-    command("run", help="the service: polling, alerts, digests, /healthz")
-
-    p = command("poll", help="one poll cycle of every (or one) source, then exit")
-    p.add_argument("--source", metavar="NAME", help="poll only this source")
-
-    p = command("check", help="validate config, queries and theme examples")
-    p.add_argument(
-        "--diff", action="store_true", help="backtest changed themes against the running config"
-    )
-    p.add_argument("--days", type=int, default=30, help="history for --diff (default 30)")
-
-    p = command("match", help="does this item match? why?")
-    group = p.add_mutually_exclusive_group(required=True)
-    group.add_argument("--query", "-q", metavar="Q")
-    group.add_argument("--theme", metavar="ID")
-    p.add_argument("--title", default="", metavar="T")
-    p.add_argument("--text", default="", metavar="T", help="the summary / teaser")
-    p.add_argument("--lang", metavar="L")
-    p.add_argument("--url", metavar="U")
-    p.add_argument("--feed", metavar="NAME", help="configured source name (for feed: and tag:)")
-    p.add_argument("--json", action="store_true")
-
-    p = command("backtest", help="run a rule over stored articles")
-    group = p.add_mutually_exclusive_group(required=True)
-    group.add_argument("--theme", metavar="ID")
-    group.add_argument("--query", "-q", metavar="Q")
-    p.add_argument("--since", default="30d", help="how far back (default 30d)")
-    p.add_argument("--json", action="store_true")
-
-    p = command("digest", help="preview or send a digest now")
-    p.add_argument("--name", metavar="N", help="digest name (default: the first)")
-    group = p.add_mutually_exclusive_group(required=True)
-    group.add_argument("--send", action="store_true")
-    group.add_argument("--preview", metavar="FILE")
-
-    p = command("sources", help="health of every source")
-    p.add_argument("--json", action="store_true")
-
-    p = command("db", help="database maintenance")
-    p.add_argument("action", choices=["upgrade"])
-
-    p = command("demo", help="offline demo on bundled outlet snapshots")
-    p.add_argument("--cycles", type=int, default=3, help="poll cycles (default 3)")
-    p.add_argument("--keep", metavar="DIR", help="keep the demo files in DIR")
-
-    command("health", help="exit 0 when the running service answers /healthz")
+    for name, (text, options) in OPTIONS.items():
+        options(subparsers.add_parser(name, parents=[common], help=text))
     return parser
 
 

@@ -14,8 +14,6 @@ import urllib.request
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from functools import cache
 from types import TracebackType
 from urllib.parse import urljoin, urlsplit
@@ -26,6 +24,14 @@ import certifi
 from service.poll.body import ACCEPT_ENCODING, GZIP_MAGIC, gunzip_limited, read_limited, too_large
 from service.poll.classify import classify_exception, classify_http_error, incomplete_body
 from service.poll.errors import FetchError, FetchErrorKind, host_of
+from service.poll.response import (
+    Fetched,
+    FetchLimits,
+    NotModified,
+    Validators,
+    body_unchanged,
+    cache_seconds,
+)
 from service.poll.wire import Proxies, Target, response_headers, wire_target
 
 __all__ = [
@@ -47,6 +53,7 @@ ACCEPT = (
     "application/rdf+xml;q=0.9, application/xml;q=0.8, text/xml;q=0.8, "
     "application/json;q=0.5, */*;q=0.1"
 )
+NO_VALIDATORS = Validators()  # a first poll: nothing to be conditional on
 # True: the hop says the resource moved for good (RFC 9110 15.4).
 REDIRECTS = {301: True, 308: True, 302: False, 303: False, 307: False}
 CONNECT_TIMEOUT = 10.0  # seconds, at most; the total deadline still bounds it
@@ -54,44 +61,6 @@ KEEPALIVE_SECONDS = 5.0  # idle connections kept this long (httpx's default expi
 # Longest status line or header field accepted. httpx took 100 KB of response head in all;
 # aiohttp bounds each field (default 8 KB) and, since 3.13.4, the number of fields (128).
 MAX_HEAD_FIELD = 32 * 1024
-
-
-@dataclass(frozen=True)
-class FetchLimits:
-    timeout: float  # total seconds for the whole request chain, body included
-    max_bytes: int  # decompressed
-    per_host: int
-    concurrency: int
-    user_agent: str
-    max_redirects: int = 5
-
-
-@dataclass(frozen=True)
-class Validators:
-    etag: str | None = None
-    last_modified: str | None = None
-
-
-@dataclass(frozen=True)
-class Fetched:
-    url: str  # final URL, after redirects
-    permanent_url: str | None  # where a 301/308 chain says the source now lives
-    status: int
-    headers: Mapping[str, str]  # lower-case keys
-    body: bytes  # decompressed
-    body_hash: str  # sha256 hex of body
-    validators: Validators
-    cache_seconds: int | None
-    elapsed_ms: int
-
-
-@dataclass(frozen=True)
-class NotModified:
-    url: str
-    permanent_url: str | None
-    validators: Validators
-    cache_seconds: int | None
-    elapsed_ms: int
 
 
 @dataclass
@@ -123,32 +92,6 @@ def _tls_context() -> ssl.SSLContext:
     if os.environ.get("SSL_CERT_DIR"):
         return ssl.create_default_context(capath=os.environ["SSL_CERT_DIR"])
     return ssl.create_default_context(cafile=certifi.where())
-
-
-def body_unchanged(fetched: Fetched, previous_hash: str | None) -> bool:
-    return previous_hash is not None and fetched.body_hash == previous_hash
-
-
-def cache_seconds(headers: Mapping[str, str], now: datetime | None = None) -> int | None:
-    """How long the server says the response stays fresh (RFC 9111 4.2.1), or None."""
-    for directive in headers.get("cache-control", "").lower().split(","):
-        name, _, value = directive.strip().partition("=")
-        if name == "max-age":
-            try:
-                return max(0, int(value.strip().strip('"')))
-            except ValueError:
-                return 0  # RFC 9111 4.2.1: an invalid max-age means stale
-    expires = headers.get("expires")
-    if expires is None:
-        return None
-    try:
-        when = parsedate_to_datetime(expires)
-        base = parsedate_to_datetime(headers["date"]) if "date" in headers else None
-    except (TypeError, ValueError, IndexError):
-        return 0  # "Expires: 0" and other invalid dates mean already expired
-    base = base or now or datetime.now(UTC)
-    when, base = (d if d.tzinfo else d.replace(tzinfo=UTC) for d in (when, base))
-    return max(0, int((when - base).total_seconds()))
 
 
 def _request_headers(validators: Validators) -> dict[str, str]:
@@ -237,7 +180,9 @@ class Fetcher:
             max_field_size=MAX_HEAD_FIELD,
         )
 
-    async def fetch(self, url: str, validators: Validators = Validators()) -> Fetched | NotModified:
+    async def fetch(
+        self, url: str, validators: Validators = NO_VALIDATORS
+    ) -> Fetched | NotModified:
         chain = _Chain(url)
         while True:
             response = await self._send_limited(chain, validators)
