@@ -15,7 +15,7 @@ company or person again, as a real one does. `[a|b|c]` in a template picks one v
 
 Calibrated against real feeds, so that the benchmarks measure a realistic workload:
 - story grouping: in a pool of 1,290 items, the MinHash/LSH band keys of
-  service/dedup_text.py make an item collide with 1.01 % of the pool (eight seeds:
+  service/stories/signature.py make an item collide with 1.01 % of the pool (eight seeds:
   0.96-1.06 %). Real outlet feeds (2026): 0.33 %; real 2023 news focused on Japan/Korea:
   1.50 %. The previous, much smaller word lists: 25 %.
 - themes: the shipped themes plus `theme_queries` up to 100 (bench/wwconfig.py) match 6.7 %

@@ -43,7 +43,7 @@ class Item:
     published: datetime = T0
 
 
-class StoryIndex:
+class PlacedReports:
     """Reports placed in stories by the service's own code, on a real (SQLite) database;
     the n-th report comes from the n-th outlet unless `outlet` is given."""
 
@@ -117,7 +117,7 @@ PARASITE = [
 
 
 def test_it_groups_five_sources_of_one_story_into_one_story(sqlite_db: Database) -> None:
-    index = StoryIndex(sqlite_db)
+    index = PlacedReports(sqlite_db)
     results = [index.assign(item) for item in PARASITE]
     assert {story for story, _ in results} == {results[0][0]}
     assert [is_new for _, is_new in results] == [True, False, False, False, False]
@@ -125,7 +125,7 @@ def test_it_groups_five_sources_of_one_story_into_one_story(sqlite_db: Database)
 
 def test_it_keeps_two_stories_on_the_same_topic_apart(sqlite_db: Database) -> None:
     # Real headlines (news-2023): the satellite launch and Seoul's reaction a day later.
-    index = StoryIndex(sqlite_db)
+    index = PlacedReports(sqlite_db)
     first = Item(
         "https://a.example/launch",
         "North Korea launches suspected spy satellite, its neighbors say",
@@ -144,7 +144,7 @@ def test_it_keeps_two_stories_on_the_same_topic_apart(sqlite_db: Database) -> No
 
 
 def test_it_starts_a_new_story_once_the_window_has_passed(sqlite_db: Database) -> None:
-    index = StoryIndex(sqlite_db, window=timedelta(hours=72))
+    index = PlacedReports(sqlite_db, window=timedelta(hours=72))
     late = Item(
         "https://other.example/story",
         PARASITE[1].title,
@@ -159,7 +159,7 @@ GUID = "urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66"
 
 
 def test_it_groups_by_a_global_guid_even_with_different_text(sqlite_db: Database) -> None:
-    index = StoryIndex(sqlite_db)
+    index = PlacedReports(sqlite_db)
     index.assign(Item("https://a.example/1", "First headline", guid=GUID))
     assert index.assign(Item("https://b.example/2", "Unrelated words", guid=GUID)) == (1, False)
 
@@ -167,19 +167,19 @@ def test_it_groups_by_a_global_guid_even_with_different_text(sqlite_db: Database
 @pytest.mark.parametrize("guid", ["12345", "urn:wire:123"])
 def test_a_short_or_numeric_guid_is_no_story_key(sqlite_db: Database, guid: str) -> None:
     # Such guids repeat across outlets: "12345" of one is not "12345" of another.
-    index = StoryIndex(sqlite_db)
+    index = PlacedReports(sqlite_db)
     index.assign(Item("https://a.example/1", "First headline", guid=guid))
     assert index.assign(Item("https://b.example/2", "Unrelated words", guid=guid)) == (2, True)
 
 
 def test_it_groups_by_url_key_even_with_rewritten_text(sqlite_db: Database) -> None:
-    index = StoryIndex(sqlite_db)
+    index = PlacedReports(sqlite_db)
     index.assign(Item("https://www.a.example/story?utm_source=x", "Headline one"))
     assert index.assign(Item("http://a.example/story/", "Completely new words")) == (1, False)
 
 
 def test_it_never_text_matches_empty_texts(sqlite_db: Database) -> None:
-    index = StoryIndex(sqlite_db)
+    index = PlacedReports(sqlite_db)
     index.assign(Item("https://a.example/1", ""))
     assert index.assign(Item("https://a.example/2", "")) == (2, True)
 
