@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+from service.config import load_or_exit
 from service.store import Database, redact_url
 from service.store.migrate import upgrade
-from service.worker.app import load_or_exit
 
 
 def run(args: argparse.Namespace) -> int:

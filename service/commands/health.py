@@ -7,7 +7,7 @@ import sys
 import urllib.error
 import urllib.request
 
-from service.worker.app import load_or_exit
+from service.config import load_or_exit
 
 
 def run(args: argparse.Namespace) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -116,3 +117,12 @@ def _not_a_mapping(data: Any, file: str) -> Problem:
         return Problem(file, None, None, "", "the file is empty", "see PRODUCT.md for an example")
     message = "expected a mapping of keys (database:, sources:, themes:, ...) at the top level"
     return Problem(file, 1, 1, "", message)
+
+
+def load_or_exit(path: str | None) -> Config:
+    """The config, or every problem printed and exit status 1."""
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        print(str(exc), file=sys.stderr)
+        raise SystemExit(1) from None

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from service.alerts.themes import RuleSet, compile_rules
 from service.clock import Clock, SystemClock
-from service.config import Config, ConfigError, load_config
+from service.config import Config, load_or_exit
 from service.store import Database
 from service.store.migrate import upgrade
 from service.store.sources import SourceSpec, SyncReport, sync_sources
@@ -26,15 +25,6 @@ class App:
 
     def close(self) -> None:
         self.db.dispose()
-
-
-def load_or_exit(path: str | None) -> Config:
-    """The config, or every problem printed and exit status 1."""
-    try:
-        return load_config(path)
-    except ConfigError as exc:
-        print(str(exc), file=sys.stderr)
-        raise SystemExit(1) from None
 
 
 def source_specs(config: Config) -> list[SourceSpec]:
