@@ -21,7 +21,7 @@ from service.stories.decide import (
     candidate,
     choose_story,
 )
-from service.stories.keys import story_url_key
+from service.stories.keys import exact_keys, story_url_key
 from service.stories.place import place_in_stories
 from service.stories.signature import (
     lsh_keys,
@@ -293,3 +293,20 @@ def test_signatures_and_keys_are_identical_in_another_process() -> None:
         cwd=Path(__file__).resolve().parents[1],
     ).stdout.split()
     assert out == [signature_to_bytes(sig).hex(), ",".join(map(str, lsh_keys(sig)))]
+
+
+@pytest.mark.parametrize(
+    ("link", "guid", "keys"),
+    [
+        ("https://www.e.org/a?utm_source=x", None, ["url:e.org/a"]),
+        ("", None, []),
+        ("javascript:void(0)", None, []),
+        ("https://e.org/", None, []),
+        ("", GUID, [f"guid:{GUID}"]),
+        ("", "12345", []),
+    ],
+)
+def test_story_keys_come_only_from_a_page_url_or_a_global_guid(
+    link: str, guid: str | None, keys: list[str]
+) -> None:
+    assert exact_keys(link, guid) == keys

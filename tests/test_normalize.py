@@ -14,6 +14,7 @@ from service.poll.normalize import (
     clean_text,
     content_fingerprint,
     entry_key,
+    is_page_link,
     normalize_entry,
 )
 from service.poll.parse import parse_feed
@@ -205,3 +206,22 @@ def test_every_entry_of_a_real_feed_normalizes_to_a_usable_article() -> None:
             assert article.link.startswith("https://") or article.link.startswith("http://")
             assert article.published.tzinfo == UTC
             assert "<" not in article.title or "&lt;" in entry.title, article.title
+
+
+@pytest.mark.parametrize(
+    ("link", "page"),
+    [
+        ("https://e.org/a/b", True),
+        ("/a/b", True),
+        ("https://e.org/?p=12", True),
+        ("https://e.org/", False),
+        ("https://e.org", False),
+        ("javascript:void(0)", False),
+        ("mailto:desk@e.org", False),
+        ("http://[bad", False),
+    ],
+)
+def test_only_a_link_to_a_page_identifies_an_entry(link: str, page: bool) -> None:
+    assert is_page_link(link) is page
+    key = entry_key(replace(ENTRY, link=link, guid=None))
+    assert (key == link) is page

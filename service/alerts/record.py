@@ -54,7 +54,11 @@ def record_matches(
     session: Session, settings: AlertSettings, reports: Sequence[Report], now: datetime
 ) -> int:
     """Store the hits of a feed's new and edited articles and enqueue what they announce,
-    in a few statements whatever the number of articles. Returns the alerts enqueued."""
+    in a few statements whatever the number of articles. Returns the alerts enqueued.
+
+    Rows are enqueued (and so delivered) in order of publication, oldest first: a feed
+    lists its newest item first, a reader expects the story as it unfolded."""
+    reports = sorted(reports, key=lambda r: r.stored.article.published)
     hits = [(r, settings.rules.match(item_for(r.stored.article, r.stored.tags))) for r in reports]
     _store_hits(session, [(r.stored, h) for r, h in hits if h], now)
     rows: dict[str, dict[str, Any]] = {}

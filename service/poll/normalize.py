@@ -15,6 +15,7 @@ __all__ = [
     "clean_text",
     "content_fingerprint",
     "entry_key",
+    "is_page_link",
     "normalize_entry",
 ]
 
@@ -72,10 +73,13 @@ def _is_tracking(pair: str) -> bool:
 
 
 def entry_key(entry: Entry) -> str:
-    """Identity of an entry within its source: guid, else link, else a hash of title + date."""
+    """Identity of an entry within its source: guid, else link, else a hash of title + date.
+
+    Only a link to a page identifies an entry: generators that give every item the same
+    `javascript:` link or the site's home page would otherwise make them one entry."""
     if entry.guid and entry.guid.strip():
         return entry.guid.strip()
-    if entry.link and entry.link.strip():
+    if entry.link and is_page_link(entry.link):
         return entry.link.strip()
     when = entry.published or entry.updated
     stamp = when.astimezone(UTC).isoformat() if when else ""
@@ -106,6 +110,18 @@ def normalize_entry(
         lang=_lang(entry.lang) or _lang(feed_lang) or _lang(source_lang),
         guid=entry.guid.strip() if entry.guid and entry.guid.strip() else None,
     )
+
+
+def is_page_link(link: str) -> bool:
+    """Whether `link` (absolute, or relative to the feed) points at a page of a web site,
+    not at the site's home page, a script or anything else that many items may share."""
+    try:
+        parts = urlsplit(link.strip())
+    except ValueError:
+        return False
+    if parts.scheme and parts.scheme.lower() not in _DEFAULT_PORTS:
+        return False
+    return bool(parts.path.strip("/") or parts.query)
 
 
 def content_fingerprint(article: Article) -> str:

@@ -56,11 +56,26 @@ def _canonical_path(path: str) -> str:
 
 
 def exact_keys(link: str, guid: str | None) -> list[str]:
-    """The story keys of a report: its canonical URL, and its guid when that is global."""
-    keys = ["url:" + story_url_key(link)[:500]]
+    """The story keys of a report: its canonical URL when it has a usable web link, and its
+    guid when that is global. A report with neither is grouped by its text and time alone:
+    an empty or odd link (or a home page) is no identity, or every such item would be one
+    story."""
+    keys = []
+    if _web_url(link):
+        keys.append("url:" + story_url_key(link)[:500])
     if guid and _global_guid(guid):
         keys.append("guid:" + guid.strip()[:500])
     return keys
+
+
+def _web_url(link: str) -> bool:
+    """An absolute http(s) link to a page: a home page many items link to is no identity."""
+    try:
+        parts = urlsplit(link.strip())
+        web = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # "http://[bad" and the like
+        return False
+    return web and bool(parts.path.strip("/") or parts.query)
 
 
 def _global_guid(guid: str) -> bool:
