@@ -31,6 +31,7 @@ from report import render  # noqa: E402
 OTHERS = [  # (script, extra arguments): run only when the script exists
     ("bench_match.py", []),
     ("bench_dedup.py", []),
+    ("bench_wildcards.py", []),
     ("eval_dedup.py", []),
     ("eval_themes.py", [str(REPO / "config.yaml")]),
 ]

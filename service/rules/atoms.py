@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .errors import error_at
+from .glob import Glob
 from .scripts import regex_class_body
 from .syntax import Text
 from .textmodel import TokenSeq, forms, tokenize
@@ -36,9 +37,8 @@ class Atom:
         """The literal characters before the first wildcard."""
         return _WILDCARD.split(self.key, maxsplit=1)[0]
 
-    def glob(self) -> re.Pattern[str]:
-        parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in self.key)
-        return re.compile("".join(parts), re.DOTALL)
+    def glob(self) -> Glob:
+        return Glob(self.key)
 
 
 def compile_text(node: Text, warnings: list[str]) -> tuple[Atom, ...]:

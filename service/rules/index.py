@@ -7,13 +7,13 @@ over the CJK runs. The cost grows with the text, not with the number of themes.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 
 import ahocorasick
 
 from .atoms import Atom
+from .glob import Glob
 from .textmodel import TokenSeq, forms
 
 Starts = dict[int, tuple[set[int], set[int]]]  # atom id -> starts in (title, summary)
@@ -26,8 +26,8 @@ class AtomIndex:
         self.exact: dict[str, list[int]] = defaultdict(list)
         self.acc: dict[str, list[int]] = defaultdict(list)
         self.bare: dict[str, list[int]] = defaultdict(list)
-        self.wacc: dict[str, list[tuple[int, re.Pattern[str]]]] = defaultdict(list)
-        self.wbare: dict[str, list[tuple[int, re.Pattern[str]]]] = defaultdict(list)
+        self.wacc: dict[str, list[tuple[int, Glob]]] = defaultdict(list)
+        self.wbare: dict[str, list[tuple[int, Glob]]] = defaultdict(list)
         self.cjk: ahocorasick.Automaton | None = None
         self._cache: dict[str, tuple[int, ...]] = {}  # token -> word atoms it matches
         for aid, atom in enumerate(atoms):
@@ -94,14 +94,14 @@ class AtomIndex:
             _mark(found, aid, f, position[end - width + 1])
 
 
-def _globs(table: dict[str, list[tuple[int, re.Pattern[str]]]], form: str) -> list[int]:
+def _globs(table: dict[str, list[tuple[int, Glob]]], form: str) -> list[int]:
     if not table:
         return []
     return [
         aid
         for key in (form[:_PREFIX], "")
         for aid, pattern in table.get(key, ())
-        if pattern.fullmatch(form)
+        if pattern.matches(form)
     ]
 
 
