@@ -9,6 +9,7 @@ from typing import Literal
 
 from .errors import error_at
 from .glob import Glob
+from .limits import check_wildcards
 from .scripts import regex_class_body
 from .syntax import Text
 from .textmodel import TokenSeq, forms, tokenize
@@ -87,6 +88,8 @@ def _word_atom(exact: str, node: Text, warnings: list[str]) -> Atom:
     accented = acc != bare
     if not _WILDCARD.search(exact):
         return Atom("acc", acc) if accented else Atom("bare", bare)
+    if (too_many := check_wildcards(exact)) is not None:
+        raise _err(node, "E8", too_many)
     literal = _WILDCARD.split(exact, maxsplit=1)[0]
     if not literal:
         raise _err(node, "E8", f"a wildcard cannot start a word: {exact!r}")

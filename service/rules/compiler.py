@@ -7,6 +7,7 @@ from .atoms import compile_text
 from .context import Aliases, Context
 from .errors import WRLError, error_at
 from .lexer import ALIAS_NAME
+from .limits import check_expansion, check_expansion_of_alias, check_length
 from .parser import alias_body, parse_text
 from .program import (
     SUMMARY,
@@ -44,6 +45,8 @@ class CompiledQuery:
 def compile_query(query: str, aliases: Aliases | None = None) -> CompiledQuery:
     """Parse, expand aliases, check (E1-E13) and compile `query`; raises WRLError."""
     warnings: list[str] = []
+    check_length(query)
+    check_expansion(query, aliases or {})
     ast = parse_text(query, aliases or {}, Context(None, None, (), warnings))
     program = _Builder(warnings).boolean(ast, None)
     if true_on_empty_item(program):
@@ -64,7 +67,13 @@ def validate_aliases(aliases: Aliases) -> None:
     for name in aliases:
         if not isinstance(name, str) or not ALIAS_NAME.fullmatch(name):
             raise WRLError("E10", 0, f"bad alias name {name!r}: use a-z, 0-9 and _", str(name))
-    for name in aliases:
+    for name, body in aliases.items():
+        if isinstance(body, str):
+            try:
+                check_length(body, f"definition of @{name}")
+            except WRLError as err:
+                raise WRLError(err.code, 0, err.message, name) from None
+        check_expansion_of_alias(name, aliases)
         ctx = Context(name, None, (name,), [])
         _check_texts(alias_body(name, aliases, ctx, expand=False))
     _check_cycles(aliases)

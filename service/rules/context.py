@@ -19,11 +19,13 @@ class Context:
         ref_pos: int | None,
         stack: tuple[str, ...],
         warnings: list[str] | None = None,
+        depth: int = 0,
     ):
         self.alias = alias
         self.warnings = warnings if warnings is not None else []
         self.ref_pos = ref_pos  # offset of the top-level @ref; None when checking aliases alone
         self.stack = stack  # aliases being expanded, to detect cycles
+        self.depth = depth  # parentheses and aliases around this text (limits.MAX_DEPTH)
 
     def origin(self, local: int) -> Origin:
         if self.alias is None:

@@ -11,6 +11,7 @@ from .aliases import suggest
 from .context import Aliases, Context
 from .errors import WRLError
 from .lexer import ALIAS_NAME, OPERAND_START, Lexeme, lex
+from .limits import MAX_DEPTH, too_deep
 from .syntax import And, Group, Meta, Near, Node, Not, Or, Origin, Scope, Text
 
 
@@ -22,6 +23,7 @@ class Parser:
         self.expand = expand  # False: only check that @refs exist (validate_aliases)
         self.toks = lex(text)
         self.i = 0
+        self.depth = ctx.depth
 
     # -- helpers -------------------------------------------------------------------------
     def peek(self) -> Lexeme:
@@ -155,13 +157,17 @@ class Parser:
     def group(self, open_tok: Lexeme) -> Node:
         if self.peek().kind == ")":
             raise WRLError("E13", open_tok.pos, "empty parentheses ()")
+        if self.depth >= MAX_DEPTH:
+            raise too_deep(open_tok.pos)
+        self.depth += 1
         inner = self.expr()
+        self.depth -= 1
         if self.take().kind != ")":
             raise WRLError("E13", open_tok.pos, "unbalanced parenthesis: this '(' is never closed")
         return Group(inner, self.origin(open_tok))
 
     def alias(self, tok: Lexeme) -> Node:
-        return expand_alias(tok.value, tok.pos, self.ctx, self.aliases, self.expand)
+        return expand_alias(tok.value, tok.pos, self.ctx, self.aliases, self.expand, self.depth)
 
 
 def parse_text(text: str, aliases: Aliases, ctx: Context, expand: bool = True) -> Node:
@@ -172,8 +178,16 @@ def parse_text(text: str, aliases: Aliases, ctx: Context, expand: bool = True) -
         raise ctx.relocate(err) from None
 
 
-def expand_alias(name: str, local_pos: int, ctx: Context, aliases: Aliases, expand: bool) -> Node:
-    """The node for `@name` found at `local_pos` of the text read in context `ctx`."""
+def expand_alias(
+    name: str,
+    local_pos: int,
+    ctx: Context,
+    aliases: Aliases,
+    expand: bool,
+    depth: int | None = None,
+) -> Node:
+    """The node for `@name` found at `local_pos` of the text read in context `ctx`, at
+    `depth` levels of parentheses and aliases (default: the context's)."""
     if name not in aliases:
         raise WRLError("E10", local_pos, f"undefined alias @{name}{suggest(name, aliases)}")
     if name in ctx.stack:
@@ -182,8 +196,11 @@ def expand_alias(name: str, local_pos: int, ctx: Context, aliases: Aliases, expa
     origin = ctx.origin(local_pos)
     if not expand:
         return Group(Text("phrase", name, origin), origin, name)
+    depth = ctx.depth if depth is None else depth
+    if depth >= MAX_DEPTH:
+        raise too_deep(local_pos)
     ref_pos = ctx.ref_pos if ctx.alias is not None else local_pos
-    inner = Context(name, ref_pos, (*ctx.stack, name), ctx.warnings)
+    inner = Context(name, ref_pos, (*ctx.stack, name), ctx.warnings, depth + 1)
     return Group(alias_body(name, aliases, inner, True), origin, name)
 
 

@@ -7,6 +7,7 @@ running on the last good config, and the problem is reported in the log, in
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 from dataclasses import dataclass
@@ -77,7 +78,9 @@ class ConfigWatcher:
             return "rejected"
         if raw_hash == self.applied_hash and not force:
             return "unchanged"
-        config, problems = validate(str(self.path))
+        # Off the event loop: a large or hostile config takes a while to validate, and
+        # polling, delivery and /healthz must go on meanwhile.
+        config, problems = await asyncio.to_thread(validate, str(self.path))
         if config is None:
             self._reject(raw_hash, problems)
             return "rejected"

@@ -137,3 +137,54 @@ def test_check_diff_shows_the_headlines_an_edited_theme_would_gain_and_lose(
     assert "+ QUAD bike rally draws thousands" in out
     assert "+ Quadrilateral dialogue resumes in Tokyo" in out
     assert "− Quad foreign ministers meet in Delhi" in out
+
+
+class _Runtime:
+    """Just what ConfigWatcher touches of a Runtime."""
+
+    def __init__(self, app: object) -> None:
+        self.app = app
+        self.applied: list[object] = []
+
+    def apply(self, config: object) -> None:
+        self.applied.append(config)
+
+
+def test_a_slow_config_validation_does_not_stall_the_event_loop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from service.worker import reload
+
+    config = write_config(tmp_path, f"sqlite:///{tmp_path / 'w.db'}", [], themes=QUAD_ONLY)
+    app = open_app(str(config))
+    runtime = _Runtime(app)
+    watcher = reload.ConfigWatcher(runtime)
+    real = reload.validate
+
+    def slow_validate(path: str | None) -> tuple[object, list[object]]:
+        time.sleep(0.6)  # as a big or hostile config might take
+        return real(path)  # type: ignore[return-value]
+
+    monkeypatch.setattr(reload, "validate", slow_validate)
+    config.write_text(config.read_text() + "\n# edited\n", encoding="utf-8")
+
+    async def scenario() -> tuple[str, int]:
+        ticks = 0
+
+        async def heartbeat() -> None:
+            nonlocal ticks
+            while True:
+                await asyncio.sleep(0.01)
+                ticks += 1
+
+        beat = asyncio.create_task(heartbeat())
+        outcome = await watcher.check_once(force=True)
+        beat.cancel()
+        return outcome, ticks
+
+    try:
+        outcome, ticks = asyncio.run(scenario())
+    finally:
+        app.close()
+    assert outcome == "applied" and len(runtime.applied) == 1
+    assert ticks >= 5  # the loop kept running while the file was validated
