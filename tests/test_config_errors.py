@@ -246,3 +246,30 @@ def test_a_bad_query_is_listed_together_with_problems_in_other_sections() -> Non
         (2, "polling.intervall", None),
         (6, "themes[0].query", "E10"),
     ]
+
+
+def test_smtp_login_over_plaintext_to_another_host_is_refused() -> None:
+    text = (
+        "email:\n  host: smtp.example.org\n  port: 25\n  security: none\n"
+        "  username: desk\n  password: hunter2-secret\n  from: w@example.org\n"
+    )
+    problem = only(text)
+    assert problem.path == "email.security" and problem.line == 4
+    assert "unencrypted" in problem.message and "starttls" in (problem.hint or "")
+    assert "hunter2-secret" not in problem.format()
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1"])
+def test_smtp_without_encryption_to_this_machine_is_fine(host: str) -> None:
+    text = (
+        f"email:\n  host: '{host}'\n  port: 25\n  security: none\n"
+        "  username: desk\n  password: pw\n  from: w@example.org\n"
+    )
+    assert parse_config(text, file="config.yaml", env={}).email is not None
+
+
+def test_a_webhook_that_is_not_https_is_refused_without_showing_it() -> None:
+    secret = "hxxp://hooks.slack.com/services/T000/B000/SECRETSECRET"
+    problem = only(f"slack:\n  webhook_url: '{secret}'\n")
+    assert problem.path == "slack.webhook_url" and "https://" in problem.message
+    assert "SECRETSECRET" not in problem.format()

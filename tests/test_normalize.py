@@ -225,3 +225,32 @@ def test_only_a_link_to_a_page_identifies_an_entry(link: str, page: bool) -> Non
     assert is_page_link(link) is page
     key = entry_key(replace(ENTRY, link=link, guid=None))
     assert (key == link) is page
+
+
+@pytest.mark.parametrize(
+    "control",
+    [
+        "\u202e",
+        "\u202d",
+        "\u202a",
+        "\u2066",
+        "\u2067",
+        "\u2068",
+        "\u2069",
+        "\u200e",
+        "\u200f",
+        "\u061c",
+    ],
+)
+def test_bidi_controls_are_stripped_from_feed_text(control: str) -> None:
+    # A right-to-left override in a headline would reverse the text around it downstream.
+    assert (
+        clean_text(f"Quad {control}leaders meet{control} in Tokyo") == "Quad leaders meet in Tokyo"
+    )
+
+
+def test_joiners_that_scripts_and_emoji_need_are_kept() -> None:
+    assert (
+        clean_text("می\u200cخواهم \U0001f469\u200d\U0001f4bb")
+        == "می\u200cخواهم \U0001f469\u200d\U0001f4bb"
+    )

@@ -7,7 +7,9 @@ reported even when some other part of the file is invalid.
 from __future__ import annotations
 
 import difflib
+import ipaddress
 from typing import Any
+from urllib.parse import urlsplit
 
 from .problems import Problem
 from .yamlsource import SourceMap, join_index, join_key
@@ -18,7 +20,70 @@ def cross_check(data: dict[str, Any], file: str, positions: SourceMap) -> list[P
     problems += _duplicates(data, "themes", "id", "theme id", file, positions)
     problems += _duplicates(data, "digests", "name", "digest name", file, positions)
     problems += _digest_themes(data, file, positions)
+    problems += _credentials_in_the_clear(data, file, positions)
     return problems
+
+
+def _credentials_in_the_clear(
+    data: dict[str, Any], file: str, positions: SourceMap
+) -> list[Problem]:
+    """Secrets that would cross the network unencrypted. The values are never quoted:
+    they are secrets."""
+    problems = []
+    email = data.get("email")
+    if isinstance(email, dict) and email.get("security") == "none":
+        host = str(email.get("host") or "")
+        if (email.get("username") or email.get("password")) and not _loopback(host):
+            path = "email.security"
+            problems.append(
+                Problem(
+                    file,
+                    positions.line_of(path),
+                    None,
+                    path,
+                    f"security: none would send the SMTP username and password to {host} "
+                    "unencrypted",
+                    "use security: starttls (port 587) or security: tls (port 465); "
+                    "`none` is only for a relay on this machine (localhost)",
+                )
+            )
+    slack = data.get("slack")
+    webhook = slack.get("webhook_url") if isinstance(slack, dict) else None
+    if isinstance(webhook, str) and webhook.strip() and not _private(webhook):
+        path = "slack.webhook_url"
+        problems.append(
+            Problem(
+                file,
+                positions.line_of(path),
+                None,
+                path,
+                "webhook_url must be an https:// URL: the URL itself is the secret that "
+                "lets anyone post to the channel (plain http is only for this machine)",
+                "copy the URL from your Slack app's Incoming Webhooks page; it starts with "
+                "https://hooks.slack.com/services/",
+            )
+        )
+    return problems
+
+
+def _loopback(host: str) -> bool:
+    host = host.strip().strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _private(url: str) -> bool:
+    """An https URL, or plain http to this machine (a local relay or test server)."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return False
+    scheme, host = parts.scheme.lower(), parts.hostname or ""
+    return bool(host) and (scheme == "https" or (scheme == "http" and _loopback(host)))
 
 
 def _entries(data: dict[str, Any], section: str) -> list[tuple[int, dict[str, Any]]]:

@@ -17,8 +17,15 @@ _BREAKS = frozenset(
     }
 )  # fmt: skip
 # Control characters, zero-width spaces, soft hyphens and BOMs: invisible, but they
-# split words for the matcher and can upset Slack.
-_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u200b\u2060\ufeff]")
+# split words for the matcher and can upset Slack. Bidirectional controls (LRM/RLM, the
+# embeddings and overrides U+202A-E, the isolates U+2066-9, the Arabic letter mark) and
+# invisible operators go too: a right-to-left override in a headline reverses the text
+# around it in the digest and in Slack. Zero-width (non-)joiners stay: scripts and emoji
+# need them.
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u061c\u180e\u200b\u200e\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
+)
 _SPACES = re.compile(r"\s+")
 _MARKUP = re.compile(r"<[A-Za-z/!?]|&(?:#\d+|#[xX][0-9a-fA-F]+|\w+);?")
 _MAX_PASSES = 3  # double-escaped feeds ("&amp;lt;p&amp;gt;") need a second pass
