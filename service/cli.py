@@ -121,6 +121,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         sys.stderr.close()
         return 0
+    except Exception as exc:
+        message = _user_failure(exc)
+        if message is None:
+            raise  # a bug: keep its traceback
+        print(f"wirewatch {args.command}: {message}", file=sys.stderr)
+        return 1
+
+
+def _user_failure(exc: Exception) -> str | None:
+    """One line for a failure the user can fix (the database, the listen address), else
+    None. Imported here: most runs never fail, and these modules load SQLAlchemy."""
+    from service.commands.errors import CommandError
+
+    if isinstance(exc, CommandError):
+        return str(exc)
+    if "sqlalchemy" not in sys.modules:
+        return None
+    from service.store.db import last_opened
+    from service.store.failures import describe
+
+    return describe(exc, last_opened())
 
 
 if __name__ == "__main__":

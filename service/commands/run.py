@@ -7,6 +7,7 @@ import asyncio
 import signal
 
 from service import logs
+from service.commands.errors import CommandError
 from service.web.server import make_app, start_server
 from service.worker.app import App, digest_sender, open_app
 from service.worker.reload import ConfigWatcher
@@ -33,9 +34,15 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
             "config": (CONFIG_TICK_SECONDS, watcher.check_once),
         },
     )
-    runner = await start_server(
-        make_app(app.db, app.clock.now(), app.clock.now), app.config.server.listen
-    )
+    listen = app.config.server.listen
+    try:
+        runner = await start_server(make_app(app.db, app.clock.now(), app.clock.now), listen)
+    except OSError as exc:
+        await runtime.aclose()
+        raise CommandError(
+            f"cannot listen on {listen}: {exc.strerror or exc}; another program (or another "
+            "`wirewatch run`) has it: stop it, or set server.listen to a free address"
+        ) from None
     logs.event(
         "service.started",
         sources=len(app.config.sources),

@@ -31,9 +31,20 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
+class Unusable(Exception):
+    """The database cannot be opened at all; the message says why and what to do."""
+
+
 def _sqlite_engine(url: str, database: str | None, **kwargs: Any) -> Engine:
-    if database and database != ":memory:":
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    if database and database != ":memory:" and not database.startswith("file:"):
+        folder = Path(database).parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise Unusable(
+                f"cannot create the folder {folder} for the database {redact_url(url)}: "
+                f"{exc.strerror or exc}; fix database: in the config"
+            ) from None
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
 
     @event.listens_for(engine, "connect")
@@ -55,11 +66,19 @@ def _sqlite_engine(url: str, database: str | None, **kwargs: Any) -> Engine:
     return engine
 
 
+_OPENED: list[str] = []  # the URL of the last database opened, to name it in errors
+
+
+def last_opened() -> str | None:
+    return _OPENED[-1] if _OPENED else None
+
+
 class Database:
     """One engine and its session factory."""
 
     def __init__(self, url: str, **kwargs: Any) -> None:
         self.url = normalize_url(url)
+        _OPENED[:] = [self.url]
         self.engine = make_engine(self.url, **kwargs)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 

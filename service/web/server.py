@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable
 from datetime import datetime
@@ -10,6 +11,8 @@ from aiohttp import web
 
 from service.store import Database, outbox
 from service.store import sources as source_repo
+from service.store.failures import describe
+from service.store.migrate import current_revision, head_revision
 
 
 def _counts(db: Database) -> tuple[dict[str, int], dict[str, int]]:
@@ -17,14 +20,30 @@ def _counts(db: Database) -> tuple[dict[str, int], dict[str, int]]:
         return source_repo.status_counts(session), outbox.status_counts(session)
 
 
+def _health_counts(
+    db: Database, head: str
+) -> tuple[tuple[dict[str, int], dict[str, int]] | None, str | None]:
+    """The counts /healthz shows, or why the database cannot be used (a missing or old
+    schema counts: every part of the service would fail on it)."""
+    try:
+        revision = current_revision(db)
+        if revision != head:
+            state = "has no Wirewatch schema" if revision is None else "has an old schema"
+            return None, f"the database {state}: run `wirewatch db upgrade`"
+        return _counts(db), None
+    except Exception as exc:  # whatever the database says, /healthz answers in JSON
+        return None, describe(exc, db.url) or f"database: {type(exc).__name__}: {exc}"
+
+
 def make_app(db: Database, started: datetime, now: Callable[[], datetime]) -> web.Application:
+    head = head_revision()
+
     async def healthz(_: web.Request) -> web.Response:
-        try:
-            db.ping()
-        except Exception as exc:
-            failure = {"status": "error", "error": f"database: {type(exc).__name__}"}
+        counts, problem = await asyncio.to_thread(_health_counts, db, head)
+        if counts is None:
+            failure = {"status": "error", "reasons": [problem], "error": problem}
             return web.json_response(failure, status=503)
-        sources, deliveries = _counts(db)
+        sources, deliveries = counts
         body: dict[str, object] = {
             "status": "ok",
             "started": started.isoformat(),
