@@ -34,6 +34,7 @@ BOT_ID = "B0WIREW01"
 WEBHOOK_PATH = f"/services/{TEAM_ID}/{BOT_ID}/wirewatchtestsecret"
 WEBHOOK_CHANNEL = "C0WEBHOOK"
 POSTING = ("chat.postMessage", "webhook")
+HISTORY = ("conversations.history", "conversations.replies", "conversations.list")
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,8 @@ class _State:
     messages: list[Posted] = field(default_factory=list)
     calls: list[Call] = field(default_factory=list)
     last_ts: float = 0.0
+    history_denied: bool = False
+    late: float = 0.0
 
 
 class SlackServer:
@@ -124,6 +127,7 @@ class SlackServer:
     async def _serve(self) -> None:
         app = web.Application()
         app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)
         app.router.add_post(WEBHOOK_PATH, self._webhook)
         # A short shutdown timeout: stop() must not wait out a scripted slow answer.
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
@@ -196,6 +200,17 @@ class SlackServer:
         with self._lock:
             self._state.webhook_error = (status, error)
 
+    def answer_late(self, seconds: float) -> None:
+        """Post at once but answer chat.postMessage this much later: a client that gives up
+        (or dies) meanwhile never learns that its message is in the channel."""
+        with self._lock:
+            self._state.late = seconds
+
+    def deny_history(self) -> None:
+        """The app lacks the channels:history scope: history calls fail with missing_scope."""
+        with self._lock:
+            self._state.history_denied = True
+
     def set_delay(self, seconds: float) -> None:
         """Answer every request this much later (to exercise client timeouts)."""
         with self._lock:
@@ -233,7 +248,7 @@ class SlackServer:
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         await self._maybe_delay()
-        if method not in ("chat.postMessage", "auth.test"):
+        if method not in ("chat.postMessage", "auth.test", *HISTORY):
             return self._answer(method, {"ok": False, "error": "unknown_method"}, status=404)
         args = await _read_args(request)
         if args is None:
@@ -246,7 +261,51 @@ class SlackServer:
             return self._answer(method, {"ok": False, "error": auth_error})
         if method == "auth.test":
             return self._answer(method, _auth_test_body(self.url))
-        return self._post_message(args)
+        if method in HISTORY:
+            return self._history(method, args)
+        response = self._post_message(args)
+        with self._lock:
+            late = self._state.late
+        if late:
+            await asyncio.sleep(late)
+        return response
+
+    def _history(self, method: str, args: dict[str, Any]) -> web.Response:
+        """conversations.list, .history (top-level messages, newest first) and .replies (a
+        thread, oldest first), from `oldest`, with metadata only when include_all_metadata
+        is set."""
+        with self._lock:
+            denied = self._state.history_denied
+            channel_ids = dict(self._state.channel_ids)
+            channel = str(args.get("channel") or "")
+            posted = [m for m in self._state.messages if m.channel_id == channel]
+        if denied:
+            scope = {"needed": "channels:history,groups:history", "provided": "chat:write"}
+            return self._answer(method, {"ok": False, "error": "missing_scope", **scope})
+        if method == "conversations.list":
+            channels = [{"id": cid, "name": name} for name, cid in channel_ids.items()]
+            return self._answer(method, {"ok": True, "channels": channels})
+        if channel not in channel_ids.values():
+            return self._answer(method, {"ok": False, "error": "channel_not_found"})
+        oldest = float(args.get("oldest") or 0)
+        metadata = str(args.get("include_all_metadata", "")).lower() in ("true", "1")
+        if method == "conversations.replies":
+            parent = str(args.get("ts") or "")
+            found = [m for m in posted if parent in (m.ts, m.thread_ts)]
+        else:
+            found = [m for m in reversed(posted) if m.thread_ts in (None, m.ts)]
+        messages = []
+        for m in found:
+            if float(m.ts) < oldest:
+                continue
+            message: dict[str, Any] = {"type": "message", "ts": m.ts, "text": m.text}
+            if m.thread_ts:
+                message["thread_ts"] = m.thread_ts
+            if metadata and isinstance(m.payload.get("metadata"), dict):
+                message["metadata"] = m.payload["metadata"]
+            messages.append(message)
+        body = {"ok": True, "messages": messages[:200], "has_more": len(messages) > 200}
+        return self._answer(method, body)
 
     async def _webhook(self, request: web.Request) -> web.Response:
         await self._maybe_delay()
@@ -370,14 +429,18 @@ class SlackServer:
 
 
 async def _read_args(request: web.Request) -> dict[str, Any] | None:
-    """chat.postMessage arguments from a JSON or form body (blocks arrive as a JSON string)."""
+    """Arguments from the query string (GET), a JSON or a form body (blocks and metadata
+    arrive as JSON strings in a form)."""
+    if request.method == "GET":
+        return dict(request.query)
     try:
         if request.content_type == "application/json":
             data = await request.json()
             return data if isinstance(data, dict) else None
         args: dict[str, Any] = dict(await request.post())
-        if isinstance(args.get("blocks"), str):
-            args["blocks"] = json.loads(args["blocks"])
+        for key in ("blocks", "metadata"):
+            if isinstance(args.get(key), str):
+                args[key] = json.loads(args[key])
         return args
     except ValueError:
         return None

@@ -23,6 +23,7 @@ MAX_RETRY_AFTER = timedelta(hours=1)
 THROTTLE_WINDOW = timedelta(hours=1)
 SUMMARY_HEADLINES = 10
 
+LOOK_BACK_MARGIN = timedelta(seconds=5)  # clocks of workers and Slack differ a little
 BACKLOG_ROUNDS = 20  # rounds of deliver_backlog: bounded, whatever keeps failing
 
 
@@ -35,12 +36,28 @@ class Pending:
     payload: dict[str, object]
     parent_id: int | None
     attempts: int
+    dedup_key: str = ""
+    created_at: datetime | None = None
+    in_flight: bool = False  # a worker that died had started posting it
 
     @classmethod
-    def of(cls, row: DeliveryRow) -> Pending:
+    def of(cls, row: DeliveryRow, in_flight: bool = False) -> Pending:
         return cls(
-            row.id, row.kind, row.channel, row.theme_id, row.payload, row.parent_id, row.attempts
+            row.id,
+            row.kind,
+            row.channel,
+            row.theme_id,
+            row.payload,
+            row.parent_id,
+            row.attempts,
+            row.dedup_key,
+            row.created_at,
+            in_flight,
         )
+
+
+def _is_channel_id(channel: str) -> bool:
+    return channel[:1] in ("C", "G", "D") and channel[1:].isalnum() and channel.isupper()
 
 
 def backoff(attempts: int, retry_after: float | None) -> timedelta:
@@ -83,20 +100,45 @@ class Deliverer:
         self.db, self.notifier, self.now, self.worker = db, notifier, now, worker
         self.max_per_hour = max_per_hour
         self.pacer = pacer or ChannelPacer()
+        self.held: set[int] = set()  # rows claimed by this worker and not finished yet
+        self._warned_history = False
 
     async def deliver_pending_once(self, limit: int = 100) -> int:
         """Send what is due; returns how many messages were delivered."""
         self._summarize_held()
         with self.db.transaction() as session:
-            pending = [Pending.of(r) for r in outbox.claim(session, self.worker, self.now(), limit)]
+            claimed = outbox.claim(session, self.worker, self.now(), limit)
+            pending = [Pending.of(row, in_flight) for row, in_flight in claimed]
+        self.held.update(item.id for item in pending)
         delivered = 0
         deferred: dict[str, datetime] = {}
-        for item in pending:
-            if item.channel in deferred:
-                self._retry(item, deferred[item.channel], "waiting for an earlier message", False)
-                continue
-            delivered += await self._deliver(item, deferred)
+        try:
+            for item in pending:
+                if item.channel in deferred:
+                    self._retry(
+                        item, deferred[item.channel], "waiting for an earlier message", False
+                    )
+                else:
+                    delivered += await self._deliver(item, deferred)
+                self.held.discard(item.id)
+        finally:
+            self.release_claims([item.id for item in pending if item.id in self.held])
         return delivered
+
+    def renew_claims(self) -> None:
+        """Keep this worker's claims alive while it works through them (a dead worker's
+        run out within outbox.CLAIM_LEASE)."""
+        if self.held:
+            with self.db.transaction() as session:
+                outbox.renew(session, sorted(self.held), self.worker, self.now())
+
+    def release_claims(self, ids: list[int] | None = None) -> None:
+        """Give back claimed rows not yet handed to the notifier (stopping, or an error)."""
+        ids = sorted(self.held) if ids is None else ids
+        if ids:
+            with self.db.transaction() as session:
+                outbox.release(session, ids, self.worker)
+        self.held.difference_update(ids)
 
     async def deliver_backlog(
         self, rounds: int = BACKLOG_ROUNDS, wait: float | None = None
@@ -126,9 +168,17 @@ class Deliverer:
             if resolved is None:
                 return 0
             msg = replace(msg, thread_ts=resolved[1], channel=resolved[0] or msg.channel)
+        if item.in_flight and (found := await self._already_posted(item, msg)) is not None:
+            with self.db.transaction() as session:
+                outbox.mark_sent(session, item.id, self.now(), found.channel, found.ts)
+            logs.event("deliver.recovered", id=item.id, kind=item.kind, channel=item.channel)
+            return 1
         await self.pacer.wait(item.channel)
+        with self.db.transaction() as session:
+            if not outbox.start_posting(session, item.id, self.worker, self.now()):
+                return 0  # the claim ran out meanwhile: another worker has the row
         try:
-            result: Delivered = await self.notifier.send(msg)
+            result: Delivered = await self.notifier.send(msg, delivery=item.dedup_key)
         except NotifyError as exc:
             self._failed(item, exc, deferred)
             return 0
@@ -136,6 +186,34 @@ class Deliverer:
             outbox.mark_sent(session, item.id, self.now(), result.channel, result.ts)
         logs.event("deliver.sent", id=item.id, kind=item.kind, channel=item.channel)
         return 1
+
+    async def _already_posted(self, item: Pending, msg: AlertMessage) -> Delivered | None:
+        """Whether the message of a worker that died mid-call reached Slack: looked up by
+        its metadata in the channel's recent history, so a crash never posts it twice."""
+        if not self.notifier.can_look_back or item.created_at is None:
+            return None
+        # The id Slack gave the channel before saves a conversations.list.
+        channel = msg.channel if _is_channel_id(msg.channel) else self._channel_id(msg.channel)
+        since = item.created_at - LOOK_BACK_MARGIN
+        try:
+            return await self.notifier.find_delivered(
+                replace(msg, channel=channel or msg.channel), item.dedup_key, since
+            )
+        except NotifyError as exc:
+            if not self._warned_history:
+                self._warned_history = True
+                logs.warning(
+                    "deliver.history_unreadable",
+                    channel=item.channel,
+                    error=exc.message,
+                    hint="add the channels:history (and groups:history) scope to the Slack "
+                    "app: without it, a message whose worker died mid-call is posted again",
+                )
+            return None
+
+    def _channel_id(self, channel: str) -> str | None:
+        with self.db.transaction() as session:
+            return outbox.known_channel_id(session, channel)
 
     def _failed(self, item: Pending, exc: NotifyError, deferred: dict[str, datetime]) -> None:
         if exc.permanent:

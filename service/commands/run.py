@@ -11,7 +11,7 @@ from service.commands.errors import CommandError
 from service.web.server import make_app, start_server
 from service.worker.app import App, digest_sender, open_app
 from service.worker.reload import ConfigWatcher
-from service.worker.scheduler import Worker
+from service.worker.scheduler import RENEW_SECONDS, Worker
 from service.worker.wiring import Runtime
 
 DIGEST_TICK_SECONDS = 15.0
@@ -31,6 +31,7 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
         runtime,
         {
             "digests": (DIGEST_TICK_SECONDS, digests.send_due_once),
+            "digest-claims": (RENEW_SECONDS, lambda: asyncio.to_thread(digests.renew_claims)),
             "config": (CONFIG_TICK_SECONDS, watcher.check_once),
         },
     )

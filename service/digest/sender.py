@@ -31,7 +31,7 @@ from service.store import Database
 from service.store import digests as digest_repo
 from service.store import sources as source_repo
 
-CLAIM_LEASE = timedelta(minutes=10)
+CLAIM_LEASE = timedelta(seconds=30)  # renewed while sending (renew_claims)
 MAX_BACKOFF = timedelta(hours=1)
 OUTBOX_DIR = Path("outbox")
 
@@ -82,6 +82,15 @@ class DigestSender:
     ) -> None:
         self.db, self.now, self.config, self.themes = db, now, config, themes
         self.worker, self.outbox_dir = worker, outbox_dir
+        self.sending: set[int] = set()  # runs this worker has claimed and not finished
+
+    def renew_claims(self) -> None:
+        """Keep the claims on digests being sent alive (a dead worker's run out quickly)."""
+        if self.sending:
+            with self.db.transaction() as session:
+                digest_repo.renew_runs(
+                    session, sorted(self.sending), self.worker, self.now(), CLAIM_LEASE
+                )
 
     async def send_due_once(self) -> list[Outcome]:
         """Send every digest whose scheduled time has come and that was not sent yet."""
@@ -183,6 +192,15 @@ class DigestSender:
         return collect_digest(session, digest.name, period, start, end, tz, themes)
 
     async def _send(
+        self, digest: DigestConfig, run_id: int, period: date, send_empty: bool
+    ) -> Outcome:
+        self.sending.add(run_id)
+        try:
+            return await self._send_claimed(digest, run_id, period, send_empty)
+        finally:
+            self.sending.discard(run_id)
+
+    async def _send_claimed(
         self, digest: DigestConfig, run_id: int, period: date, send_empty: bool
     ) -> Outcome:
         with self.db.transaction() as session:

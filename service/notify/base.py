@@ -145,8 +145,17 @@ class NotifyError(Exception):
 
 
 class Notifier(Protocol):
-    """Deliver one message. Raise NotifyError on failure; never swallow it."""
+    """Deliver one message. Raise NotifyError on failure; never swallow it.
+
+    `delivery` names the outbox row; a notifier that can (Slack's Web API) sends it along
+    as message metadata, so that `find_delivered` can later tell whether a message whose
+    worker died mid-call reached the channel. `can_look_back` says whether it can."""
 
     supports_threads: bool
+    can_look_back: bool
 
-    async def send(self, msg: AlertMessage) -> Delivered: ...
+    async def send(self, msg: AlertMessage, delivery: str | None = None) -> Delivered: ...
+
+    async def find_delivered(
+        self, msg: AlertMessage, delivery: str, since: datetime
+    ) -> Delivered | None: ...

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 import uuid
 from collections.abc import Callable
+from datetime import datetime
 from typing import TextIO
 
 from service.notify.base import AlertMessage, Delivered
@@ -43,7 +44,14 @@ class ConsoleNotifier:
         # Resolved at write time, so a redirected sys.stdout (tests, daemons) is honoured.
         return self._stream if self._stream is not None else sys.stdout
 
-    async def send(self, msg: AlertMessage) -> Delivered:
+    can_look_back = False  # printing twice loses nothing
+
+    async def find_delivered(
+        self, msg: AlertMessage, delivery: str, since: datetime
+    ) -> Delivered | None:
+        return None
+
+    async def send(self, msg: AlertMessage, delivery: str | None = None) -> Delivered:
         stream = self.stream
         color = self._color if self._color is not None else _isatty(stream)
         stream.write(render_console(msg, ansi_strong if color else markdown_strong))

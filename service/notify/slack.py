@@ -52,6 +52,8 @@ PERMANENT_ERRORS = frozenset(
 # request_timeout and codes we do not know yet) is temporary: the outbox retries with backoff.
 
 DEFAULT_MAX_INLINE_WAIT = 5.0
+METADATA_EVENT = "wirewatch_delivery"  # message metadata naming the outbox row
+LOOK_BACK_PAGES = 5  # history pages (200 messages each) searched for a message's metadata
 
 
 class ShortRateLimitRetryHandler(AsyncRateLimitErrorRetryHandler):
@@ -96,6 +98,7 @@ class SlackNotifier:
     """chat.postMessage with a bot token; follow-ups go into the alert's thread."""
 
     supports_threads = True
+    can_look_back = True  # conversations.history / .replies, with the channels:history scope
 
     def __init__(
         self,
@@ -108,6 +111,7 @@ class SlackNotifier:
         session: aiohttp.ClientSession | None = None,
     ) -> None:
         self.default_channel = default_channel
+        self._channel_ids: dict[str, str] = {}  # channel name -> id, as conversations.list says
         self.client = AsyncWebClient(
             token=token,
             base_url=api_url,
@@ -116,11 +120,16 @@ class SlackNotifier:
             retry_handlers=_retry_handlers(max_inline_wait),
         )
 
-    async def send(self, msg: AlertMessage) -> Delivered:
+    async def send(self, msg: AlertMessage, delivery: str | None = None) -> Delivered:
         payload = build_blocks(msg)
         payload["channel"] = msg.channel or self.default_channel
         if not payload["channel"]:
             raise NotifyError("slack: no channel for this message", permanent=True)
+        if delivery is not None:
+            payload["metadata"] = {
+                "event_type": METADATA_EVENT,
+                "event_payload": {"delivery": delivery},
+            }
         try:
             response = await self.client.chat_postMessage(**payload)
         except SlackApiError as err:
@@ -128,6 +137,72 @@ class SlackNotifier:
         except (TimeoutError, SlackClientError, aiohttp.ClientError, OSError) as err:
             raise NotifyError(f"slack chat.postMessage: {_describe(err)}") from err
         return Delivered(channel=response.get("channel"), ts=response.get("ts"))
+
+    async def find_delivered(
+        self, msg: AlertMessage, delivery: str, since: datetime
+    ) -> Delivered | None:
+        """The message posted for `delivery` (by its metadata) in the channel `msg.channel`
+        (an id) since `since`, or None. A follow-up is looked for in its thread. Raises
+        NotifyError when the history cannot be read (no channels:history scope)."""
+        method = "conversations.replies" if msg.thread_ts else "conversations.history"
+        channel = await self._channel_id(msg.channel)
+        if channel is None:
+            return None  # no such channel visible to the bot: nothing was posted there
+        args: dict[str, Any] = {
+            "channel": channel,
+            "oldest": f"{since.timestamp():.6f}",
+            "include_all_metadata": True,
+            "limit": 200,
+        }
+        if msg.thread_ts:
+            args["ts"] = msg.thread_ts
+        cursor = None
+        for _ in range(LOOK_BACK_PAGES):
+            try:
+                if msg.thread_ts:
+                    response = await self.client.conversations_replies(**args, cursor=cursor)
+                else:
+                    response = await self.client.conversations_history(**args, cursor=cursor)
+            except SlackApiError as err:
+                raise classify_api_error(method, err) from err
+            except (TimeoutError, SlackClientError, aiohttp.ClientError, OSError) as err:
+                raise NotifyError(f"slack {method}: {_describe(err)}") from err
+            for message in response.get("messages") or []:
+                if _names_delivery(message, delivery):
+                    return Delivered(channel=channel, ts=message.get("ts"))
+            cursor = (response.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return None
+        return None
+
+    async def _channel_id(self, channel: str) -> str | None:
+        """Slack's id of a channel named in the config ("#asia-desk"): the history calls
+        take only ids. Looked up with conversations.list (channels:read), then cached."""
+        if _is_channel_id(channel):
+            return channel
+        name = channel.lstrip("#")
+        if name in self._channel_ids:
+            return self._channel_ids[name]
+        cursor = None
+        for _ in range(LOOK_BACK_PAGES * 2):
+            try:
+                response = await self.client.conversations_list(
+                    types="public_channel,private_channel",
+                    exclude_archived=True,
+                    limit=200,
+                    cursor=cursor,
+                )
+            except SlackApiError as err:
+                raise classify_api_error("conversations.list", err) from err
+            except (TimeoutError, SlackClientError, aiohttp.ClientError, OSError) as err:
+                raise NotifyError(f"slack conversations.list: {_describe(err)}") from err
+            for found in response.get("channels") or []:
+                if isinstance(found, dict) and found.get("name") and found.get("id"):
+                    self._channel_ids[str(found["name"])] = str(found["id"])
+            cursor = (response.get("response_metadata") or {}).get("next_cursor")
+            if name in self._channel_ids or not cursor:
+                break
+        return self._channel_ids.get(name)
 
     async def auth_test(self) -> dict[str, Any]:
         """Check the token (for `wirewatch check` or start-up); raises NotifyError."""
@@ -144,6 +219,12 @@ class WebhookNotifier:
     """An incoming webhook: one fixed channel, no threads, no message ts."""
 
     supports_threads = False
+    can_look_back = False  # a webhook cannot read the channel
+
+    async def find_delivered(
+        self, msg: AlertMessage, delivery: str, since: datetime
+    ) -> Delivered | None:
+        return None
 
     def __init__(
         self,
@@ -157,7 +238,7 @@ class WebhookNotifier:
             url, timeout=timeout, session=session, retry_handlers=_retry_handlers(max_inline_wait)
         )
 
-    async def send(self, msg: AlertMessage) -> Delivered:
+    async def send(self, msg: AlertMessage, delivery: str | None = None) -> Delivered:
         if msg.kind == "followup":
             # No thread to reply in: follow-ups of webhook alerts only appear in the digest.
             return Delivered(None, None)
@@ -212,6 +293,18 @@ def retry_after_seconds(headers: Mapping[str, Any] | None) -> float | None:
         return max(0.0, (parsedate_to_datetime(raw) - datetime.now(UTC)).total_seconds())
     except (TypeError, ValueError):
         return None
+
+
+def _is_channel_id(channel: str) -> bool:
+    return channel[:1] in ("C", "G", "D") and channel[1:].isalnum() and channel.isupper()
+
+
+def _names_delivery(message: Any, delivery: str) -> bool:
+    metadata = message.get("metadata") if isinstance(message, dict) else None
+    if not isinstance(metadata, dict) or metadata.get("event_type") != METADATA_EVENT:
+        return False
+    payload = metadata.get("event_payload")
+    return isinstance(payload, dict) and payload.get("delivery") == delivery
 
 
 def _describe(err: BaseException) -> str:

@@ -29,7 +29,9 @@ from service.store.stories import PRUNE_BATCH, prune_bands
 
 __all__ = ["LEASE", "PollOutcome", "PollSettings", "Poller", "SourceState"]
 
-LEASE = timedelta(minutes=5)
+# A source's lease is short and renewed while its poll runs (Poller.renew_leases): the
+# sources of a worker that died are polled by another within this time.
+LEASE = timedelta(seconds=30)
 Parser = Callable[[bytes, Mapping[str, str], str], ParsedFeed]
 
 
@@ -54,6 +56,7 @@ class Poller:
         self.parse = parse
         self.state = PollStateBuffer()
         self.writer = FeedWriter(db, now)
+        self.leased: set[int] = set()  # sources claimed and not yet polled to the end
 
     def close(self) -> None:
         self.writer.close()
@@ -81,7 +84,23 @@ class Poller:
             rows = source_repo.claim_due(
                 session, self.worker, self.now(), LEASE, limit, name=name, force=force
             )
-            return [SourceState.of(r) for r in rows]
+            states = [SourceState.of(r) for r in rows]
+        self.leased.update(state.id for state in states)
+        return states
+
+    def renew_leases(self) -> None:
+        """Keep the leases of the sources this worker is polling alive."""
+        if self.leased:
+            with self.db.transaction() as session:
+                source_repo.renew_leases(
+                    session, sorted(self.leased), self.worker, self.now(), LEASE
+                )
+
+    def release_leases(self) -> None:
+        """Give back every lease (the worker stops): its sources are free at once."""
+        self.leased.clear()
+        with self.db.transaction() as session:
+            source_repo.release_leases(session, self.worker)
 
     async def poll_due_once(
         self,
@@ -151,6 +170,7 @@ class Poller:
         except Exception as exc:  # a bug: fail this source loudly, keep the others going
             logs.error("poll.bug", source=state.name, error=repr(exc), tb=traceback.format_exc())
             outcome = self._record_error(state, "internal", f"internal error: {exc!r}")
+        self.leased.discard(state.id)  # its state (lease released) goes out with the next flush
         ms = int((time.monotonic() - started) * 1000)
         quiet = outcome.status in ("not_modified", "unchanged")
         logs.event(

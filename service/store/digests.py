@@ -93,6 +93,22 @@ def claim_run(
     return result.scalar_one_or_none()
 
 
+def renew_runs(
+    session: Session, run_ids: list[int], worker: str, now: datetime, lease: timedelta
+) -> None:
+    """Extend this worker's claims on digest runs it is still sending."""
+    if run_ids:
+        session.execute(
+            update(DigestRunRow)
+            .where(
+                DigestRunRow.id.in_(run_ids),
+                DigestRunRow.claimed_by == worker,
+                DigestRunRow.status == "sending",
+            )
+            .values(claimed_until=now + lease)
+        )
+
+
 def last_period_end(session: Session, name: str, before: datetime) -> datetime | None:
     """Where the last sent (or skipped) digest of this name ended, before `before`."""
     return session.scalar(

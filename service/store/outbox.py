@@ -16,7 +16,12 @@ from sqlalchemy.orm import Session
 from service.store.dialect import upsert
 from service.store.models import DeliveryRow
 
-CLAIM_LEASE = timedelta(minutes=2)
+# A claim is short and renewed while its worker is alive (Deliverer.renew_claims): the rows
+# of a worker that died are taken over within this time.
+CLAIM_LEASE = timedelta(seconds=30)
+# "sending": claimed, not yet handed to the notifier; "posting": the call has started, so the
+# message may have reached Slack even if its worker died before it could record the answer.
+CLAIMED = ("sending", "posting")
 
 
 def enqueue(session: Session, now: datetime, **values: Any) -> int | None:
@@ -49,7 +54,7 @@ def enqueue_many(session: Session, now: datetime, rows: list[dict[str, Any]]) ->
 def count_waiting(session: Session) -> int:
     """Deliveries not yet sent nor given up: pending, or being sent right now."""
     count = session.scalar(
-        select(func.count()).where(DeliveryRow.status.in_(["pending", "sending"]))
+        select(func.count()).where(DeliveryRow.status.in_(["pending", *CLAIMED]))
     )
     return int(count or 0)
 
@@ -62,18 +67,22 @@ def due_condition(now: datetime) -> Any:
     return or_(
         and_(DeliveryRow.status == "pending", DeliveryRow.next_attempt_at <= now),
         # a worker that died mid-send: its lease ran out
-        and_(DeliveryRow.status == "sending", DeliveryRow.claimed_until < now),
+        and_(DeliveryRow.status.in_(CLAIMED), DeliveryRow.claimed_until < now),
     )
 
 
-def claim(session: Session, worker: str, now: datetime, limit: int = 50) -> list[DeliveryRow]:
-    """Claim due rows in the order they were created (the order stories were found)."""
+def claim(
+    session: Session, worker: str, now: datetime, limit: int = 50
+) -> list[tuple[DeliveryRow, bool]]:
+    """Claim due rows in the order they were created (the order stories were found), each
+    with whether a worker that died had started posting it (it may be in Slack already)."""
     query = select(DeliveryRow).where(due_condition(now)).order_by(DeliveryRow.id).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     rows = list(session.scalars(query))
     if not rows:
         return []
+    was_posting = {r.id for r in rows if r.status == "posting"}
     ids = [r.id for r in rows]
     session.execute(
         update(DeliveryRow)
@@ -83,11 +92,68 @@ def claim(session: Session, worker: str, now: datetime, limit: int = 50) -> list
     session.flush()
     for row in rows:
         session.refresh(row)
-    return [r for r in rows if r.claimed_by == worker and r.status == "sending"]
+    return [
+        (r, r.id in was_posting) for r in rows if r.claimed_by == worker and r.status == "sending"
+    ]
+
+
+def start_posting(session: Session, delivery_id: int, worker: str, now: datetime) -> bool:
+    """Record, before the call, that this worker is handing the row to the notifier; False
+    when the claim was lost meanwhile (then another worker has the row: do not send it)."""
+    result = session.execute(
+        update(DeliveryRow)
+        .where(
+            DeliveryRow.id == delivery_id,
+            DeliveryRow.claimed_by == worker,
+            DeliveryRow.status == "sending",
+        )
+        .values(status="posting", claimed_until=now + CLAIM_LEASE)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def renew(session: Session, delivery_ids: list[int], worker: str, now: datetime) -> None:
+    """Extend this worker's claims on rows it is still working on."""
+    if delivery_ids:
+        session.execute(
+            update(DeliveryRow)
+            .where(
+                DeliveryRow.id.in_(delivery_ids),
+                DeliveryRow.claimed_by == worker,
+                DeliveryRow.status.in_(CLAIMED),
+            )
+            .values(claimed_until=now + CLAIM_LEASE)
+        )
+
+
+def release(session: Session, delivery_ids: list[int], worker: str) -> None:
+    """Give back claimed rows this worker did not start posting (stopping, or an error):
+    they are due again at once, for this or another worker."""
+    if delivery_ids:
+        session.execute(
+            update(DeliveryRow)
+            .where(
+                DeliveryRow.id.in_(delivery_ids),
+                DeliveryRow.claimed_by == worker,
+                DeliveryRow.status == "sending",
+            )
+            .values(status="pending", claimed_by=None, claimed_until=None)
+        )
+
+
+def known_channel_id(session: Session, channel: str) -> str | None:
+    """The id Slack gave `channel` when a message last went there (names like #desk are
+    what the config says; Slack's history calls need the id)."""
+    return session.scalar(
+        select(DeliveryRow.sent_channel)
+        .where(DeliveryRow.channel == channel, DeliveryRow.sent_channel.is_not(None))
+        .order_by(DeliveryRow.id.desc())
+        .limit(1)
+    )
 
 
 def _release(session: Session, delivery_id: int, attempt: bool, **values: Any) -> None:
-    """Finish a claim: the row leaves "sending" with the given values."""
+    """Finish a claim: the row leaves "sending"/"posting" with the given values."""
     if attempt:
         values["attempts"] = DeliveryRow.attempts + 1
     session.execute(

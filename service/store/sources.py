@@ -125,6 +125,27 @@ def claim_due(
     return rows
 
 
+def renew_leases(
+    session: Session, source_ids: list[int], worker: str, now: datetime, lease: timedelta
+) -> None:
+    """Extend this worker's leases on sources it is still polling."""
+    if source_ids:
+        session.execute(
+            update(SourceRow)
+            .where(SourceRow.id.in_(source_ids), SourceRow.lease_owner == worker)
+            .values(lease_until=now + lease)
+        )
+
+
+def release_leases(session: Session, worker: str) -> None:
+    """Give back every lease of this worker (it is stopping): its sources are free at once."""
+    session.execute(
+        update(SourceRow)
+        .where(SourceRow.lease_owner == worker)
+        .values(lease_owner=None, lease_until=None)
+    )
+
+
 def release(session: Session, source_id: int) -> None:
     session.execute(
         update(SourceRow)

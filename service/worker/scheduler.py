@@ -18,6 +18,7 @@ from service.poll.poller import PollOutcome
 from service.worker.wiring import Runtime
 
 TICK_SECONDS = 1.0
+RENEW_SECONDS = 10.0  # a third of the 30 s leases: two renewals may fail before one lapses
 PRUNE_SECONDS = 3600.0
 MISFIRE_GRACE = 60
 
@@ -33,7 +34,6 @@ class Worker:
     ) -> None:
         self.runtime = runtime
         self.in_flight: set[asyncio.Task[PollOutcome]] = set()
-        self.polling = set[int]()
         self.wake_delivery = asyncio.Event()
         self.stopping = False
         self.extra_jobs = extra_jobs or {}
@@ -45,6 +45,7 @@ class Worker:
         add(self.poll_tick, "interval", seconds=TICK_SECONDS, id="poll", **opts)
         add(self.deliver_tick, "interval", seconds=TICK_SECONDS, id="deliver", **opts)
         add(self.flush_tick, "interval", seconds=TICK_SECONDS, id="flush", **opts)
+        add(self.renew_tick, "interval", seconds=RENEW_SECONDS, id="renew", **opts)
         add(self.prune_tick, "interval", seconds=PRUNE_SECONDS, id="prune", **opts)
         for name, (seconds, job) in self.extra_jobs.items():
             add(_guarded(name, job), "interval", seconds=seconds, id=name, **opts)
@@ -80,6 +81,14 @@ class Worker:
         except Exception as exc:
             logs.error("poll.flush_failed", error=repr(exc))
 
+    async def renew_tick(self) -> None:
+        """Renew the leases of sources being polled and the claims of messages being sent."""
+        for renew in (self.runtime.poller.renew_leases, self.runtime.deliverer.renew_claims):
+            try:
+                await asyncio.to_thread(renew)
+            except Exception as exc:
+                logs.error("lease.renew_failed", error=repr(exc))
+
     async def prune_tick(self) -> None:
         try:
             poller = self.runtime.poller
@@ -114,6 +123,16 @@ class Worker:
         await self.flush_tick()
         self.wake_delivery.set()
         await self.deliver_tick()
+        self.release()
+
+    def release(self) -> None:
+        """Give back every lease and claim at once, so another worker need not wait for
+        them to run out."""
+        for release in (self.runtime.poller.release_leases, self.runtime.deliverer.release_claims):
+            try:
+                release()
+            except Exception as exc:
+                logs.error("lease.release_failed", error=repr(exc))
 
 
 def _guarded(name: str, job: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[None]]:
