@@ -191,6 +191,15 @@ class SlackServer:
         with self._lock:
             self._state.revoked = True
 
+    def restore_token(self) -> None:
+        with self._lock:
+            self._state.revoked = False
+
+    def allow_channel(self, channel: str) -> None:
+        """The bot was invited (or the channel unarchived): posts to it work again."""
+        with self._lock:
+            self._state.forbidden.pop(channel, None)
+
     def forbid_channel(self, channel: str, error: str = "channel_not_found") -> None:
         """Posts to `channel` fail with `error` (e.g. not_in_channel, is_archived)."""
         with self._lock:

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from service import logs
 from service.notify.base import AlertMessage, Delivered, Notifier, NotifyError
-from service.store import Database, outbox
+from service.store import Database, outbox, pauses
 from service.store.models import DeliveryRow
 
 MAX_BACKOFF = timedelta(minutes=10)
@@ -23,6 +23,7 @@ MAX_RETRY_AFTER = timedelta(hours=1)
 THROTTLE_WINDOW = timedelta(hours=1)
 SUMMARY_HEADLINES = 10
 
+_EVERY = "\x00every channel"  # a key of `deferred` no channel name can be
 LOOK_BACK_MARGIN = timedelta(seconds=5)  # clocks of workers and Slack differ a little
 BACKLOG_ROUNDS = 20  # rounds of deliver_backlog: bounded, whatever keeps failing
 
@@ -96,34 +97,70 @@ class Deliverer:
         worker: str,
         max_per_hour: int | None = None,
         pacer: ChannelPacer | None = None,
+        summarize_after: timedelta | None = None,
     ) -> None:
         self.db, self.notifier, self.now, self.worker = db, notifier, now, worker
         self.max_per_hour = max_per_hour
         self.pacer = pacer or ChannelPacer()
         self.held: set[int] = set()  # rows claimed by this worker and not finished yet
         self._warned_history = False
+        self.summarize_after = summarize_after
+        self._paused: set[str] = set()  # channels paused when this round began
 
     async def deliver_pending_once(self, limit: int = 100) -> int:
         """Send what is due; returns how many messages were delivered."""
+        self._summarize_stale()
         self._summarize_held()
+        skip = self._paused_now()
+        if skip is None:
+            return 0  # the whole destination is paused and its probe is not due yet
         with self.db.transaction() as session:
-            claimed = outbox.claim(session, self.worker, self.now(), limit)
+            claimed = outbox.claim(session, self.worker, self.now(), limit, skip)
             pending = [Pending.of(row, in_flight) for row, in_flight in claimed]
         self.held.update(item.id for item in pending)
         delivered = 0
         deferred: dict[str, datetime] = {}
         try:
             for item in pending:
-                if item.channel in deferred:
-                    self._retry(
-                        item, deferred[item.channel], "waiting for an earlier message", False
-                    )
+                wait = deferred.get(item.channel) or deferred.get(_EVERY)
+                if wait is not None:
+                    self._retry(item, wait, "waiting for an earlier message", False)
                 else:
                     delivered += await self._deliver(item, deferred)
                 self.held.discard(item.id)
         finally:
             self.release_claims([item.id for item in pending if item.id in self.held])
         return delivered
+
+    def _paused_now(self) -> frozenset[str] | None:
+        """Channels to leave alone this round (paused, probe not due); None: all of them.
+        A pause whose probe is due lets one round try again: its first message probes."""
+        now = self.now()
+        with self.db.transaction() as session:
+            paused = pauses.active(session)
+        self._paused = {p.channel for p in paused}
+        waiting = {p.channel for p in paused if p.probe_at > now}
+        if pauses.EVERY_CHANNEL in waiting:
+            return None
+        return frozenset(waiting)
+
+    def _summarize_stale(self) -> None:
+        if self.summarize_after is None:
+            return
+        now = self.now()
+        with self.db.transaction() as session:
+            held = outbox.hold_stale_alerts(session, now - self.summarize_after, now)
+        if held:
+            logs.warning("deliver.stale_summarized", alerts=held, older_than=self.summarize_after)
+
+    def resume_all(self) -> None:
+        """The set-up changed (a config edit): try every paused channel again now."""
+        with self.db.transaction() as session:
+            resumed = pauses.resume_all(session)
+            if resumed:
+                outbox.due_now(session, self.now())
+        if resumed:
+            logs.event("deliver.resumed", pauses=resumed, why="config changed")
 
     def renew_claims(self) -> None:
         """Keep this worker's claims alive while it works through them (a dead worker's
@@ -184,6 +221,12 @@ class Deliverer:
             return 0
         with self.db.transaction() as session:
             outbox.mark_sent(session, item.id, self.now(), result.channel, result.ts)
+            resumed = [c for c in (pauses.EVERY_CHANNEL, item.channel) if c in self._paused]
+            for channel in resumed:
+                pauses.resume(session, channel)
+        for channel in resumed:
+            self._paused.discard(channel)
+            logs.event("deliver.resumed", channel=channel or "(every channel)", id=item.id)
         logs.event("deliver.sent", id=item.id, kind=item.kind, channel=item.channel)
         return 1
 
@@ -216,6 +259,9 @@ class Deliverer:
             return outbox.known_channel_id(session, channel)
 
     def _failed(self, item: Pending, exc: NotifyError, deferred: dict[str, datetime]) -> None:
+        if exc.pause is not None:
+            self._pause(item, exc, deferred)
+            return
         if exc.permanent:
             with self.db.transaction() as session:
                 outbox.mark_failed(session, item.id, exc.message)
@@ -228,6 +274,29 @@ class Deliverer:
             outbox.defer_channel(session, item.channel, until, item.id)
         logs.warning("deliver.retry", id=item.id, channel=item.channel, error=exc.message, at=until)
 
+    def _pause(self, item: Pending, exc: NotifyError, deferred: dict[str, datetime]) -> None:
+        """The destination or channel refused: the message waits, queued with the others,
+        and the pause is reported once, with what to do."""
+        channel = pauses.EVERY_CHANNEL if exc.pause == "destination" else item.channel
+        now = self.now()
+        fix = exc.fix.format(channel=item.channel)
+        error = exc.message.split(": ", 1)[-1].split(" (HTTP", 1)[0]
+        with self.db.transaction() as session:
+            new = pauses.pause(session, channel, error, f"{exc.message}: {fix}", now)
+            probe = next(p.probe_at for p in pauses.active(session) if p.channel == channel)
+            outbox.mark_retry(session, item.id, probe, exc.message, count_attempt=False)
+            waiting = outbox.count_waiting(session)
+        self._paused.add(channel)
+        deferred[_EVERY if exc.pause == "destination" else item.channel] = probe
+        if new:
+            logs.error(
+                "deliver.paused",
+                channel=item.channel if channel else "(every channel)",
+                error=error,
+                fix=fix,
+                waiting=waiting,
+            )
+
     def _retry(self, item: Pending, when: datetime, why: str, count: bool = True) -> None:
         with self.db.transaction() as session:
             outbox.mark_retry(session, item.id, when, why, count_attempt=count)
@@ -239,8 +308,9 @@ class Deliverer:
             if parent is None or parent.status == "failed":
                 outbox.mark_failed(session, item.id, "its alert was not delivered")
                 return None
-            if parent.status in ("held", "summarized"):
-                outbox.mark_failed(session, item.id, "its alert was summarized (no thread)")
+            if parent.status in ("held", "summarized", "dropped"):
+                # No thread to reply in: the report shows in the summary's story and the digest.
+                outbox.mark_summarized(session, [item.id])
                 return None
             if parent.status != "sent":
                 outbox.mark_retry(

@@ -88,6 +88,9 @@ class Slack(_Model):
     api_url: ApiUrl = "https://slack.com/api/"
     channel: Text = "#news-alerts"
     max_per_hour: PositiveInt = 30
+    # Alerts queued longer than this (an outage, a paused channel) go out as one summary
+    # per theme and channel, not one by one.
+    summarize_after: PositiveDuration = timedelta(hours=6)
 
     @model_validator(mode="after")
     def _needs_a_way_to_post(self) -> Slack:

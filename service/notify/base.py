@@ -126,16 +126,28 @@ class Delivered:
 
 
 class NotifyError(Exception):
-    """A delivery failed. `permanent` means retrying cannot help (bad token, unknown channel);
-    `retry_after` is the wait the server asked for, in seconds, when it said so (HTTP 429)."""
+    """A delivery failed. `permanent` means retrying this message cannot help (too long,
+    invalid blocks); `retry_after` is the wait the server asked for, in seconds (HTTP 429).
+
+    `pause` says the destination, not the message, is at fault: "destination" (a revoked or
+    mistyped token: nothing can be posted) or "channel" (the bot is not in it, it is gone or
+    archived). Such messages wait, queued, until the set-up is fixed; `fix` says how."""
 
     def __init__(
-        self, message: str, *, permanent: bool = False, retry_after: float | None = None
+        self,
+        message: str,
+        *,
+        permanent: bool = False,
+        retry_after: float | None = None,
+        pause: Literal["destination", "channel"] | None = None,
+        fix: str = "",
     ) -> None:
         super().__init__(message)
         self.message = message
         self.permanent = permanent
         self.retry_after = retry_after
+        self.pause = pause
+        self.fix = fix
 
     def __repr__(self) -> str:
         return (

@@ -48,6 +48,24 @@ PERMANENT_ERRORS = frozenset(
         "action_prohibited", "posting_to_general_channel_denied", "user_not_found",
     }
 )  # fmt: skip
+# The set-up, not the message, is wrong: every message to the destination (or channel)
+# would fail the same way, so they wait, queued, until it is fixed.
+DESTINATION_ERRORS = frozenset(
+    {
+        "invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired",
+        "not_allowed_token_type", "team_access_not_granted", "org_login_required",
+        "enterprise_is_restricted", "two_factor_setup_required", "ekm_access_denied",
+        "missing_scope", "no_permission", "access_denied", "invalid_token", "no_service",
+        "no_team",
+    }
+)  # fmt: skip
+CHANNEL_ERRORS = frozenset(
+    {
+        "not_in_channel", "channel_not_found", "is_archived", "channel_is_archived",
+        "restricted_action", "restricted_action_read_only_channel",
+        "posting_to_general_channel_denied",
+    }
+)  # fmt: skip
 # Anything else (ratelimited, internal_error, fatal_error, service_unavailable,
 # request_timeout and codes we do not know yet) is temporary: the outbox retries with backoff.
 
@@ -272,12 +290,39 @@ def _classify_status(
     detail = f"{where}: {error or 'failed'} (HTTP {status})"
     if status == 429 or error in ("ratelimited", "rate_limited"):
         return NotifyError(detail, retry_after=retry_after_seconds(headers))
+    if error in DESTINATION_ERRORS:
+        return NotifyError(detail, permanent=True, pause="destination", fix=fix_for(error))
+    if error in CHANNEL_ERRORS:
+        return NotifyError(detail, permanent=True, pause="channel", fix=fix_for(error))
     if error in PERMANENT_ERRORS:
         return NotifyError(detail, permanent=True)
     if status >= 500 or status in (408, 200):
         return NotifyError(detail)
     # Other 4xx: the request itself is wrong (Slack answers 404 for a deleted webhook).
     return NotifyError(detail, permanent=400 <= status < 500)
+
+
+def fix_for(error: str) -> str:
+    """What the desk should do about a set-up error; `{channel}` is filled in by the caller."""
+    if error in ("not_in_channel",):
+        return "invite the bot: /invite @<your app> in {channel}"
+    if error in ("channel_not_found",):
+        return (
+            "create {channel} or fix its name in config.yaml (a theme's channel: or slack.channel)"
+        )
+    if error in ("is_archived", "channel_is_archived"):
+        return "unarchive {channel} or point the theme at another channel in config.yaml"
+    if error in ("restricted_action", "restricted_action_read_only_channel",
+                 "posting_to_general_channel_denied"):  # fmt: skip
+        return "allow the bot to post in {channel} (channel settings) or pick another channel"
+    if error in ("missing_scope", "no_permission", "access_denied"):
+        return "add the chat:write scope to the Slack app and reinstall it to the workspace"
+    if error in ("no_service", "invalid_token", "no_team"):
+        return "the incoming webhook was removed: create a new one and set SLACK_WEBHOOK_URL"
+    return (
+        "the token was refused: copy the Bot User OAuth Token (xoxb-…) from the app's "
+        "OAuth & Permissions page into SLACK_BOT_TOKEN, then restart or edit config.yaml"
+    )
 
 
 def retry_after_seconds(headers: Mapping[str, Any] | None) -> float | None:

@@ -232,3 +232,18 @@ class ConfigVersionRow(Base):
     # applied | rejected (a bad edit: the service kept the previous config)
     status: Mapped[str] = mapped_column(String(16), default="applied")
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class DeliveryPauseRow(Base):
+    """A destination Slack refused as a whole (a revoked token: `channel` is "") or one
+    channel it refused (the bot is not in it). Messages for it stay queued, in order, until
+    a probe succeeds or the config changes; the pause is reported once."""
+
+    __tablename__ = "delivery_pauses"
+
+    channel: Mapped[str] = mapped_column(String(200), primary_key=True)  # "": every channel
+    error: Mapped[str] = mapped_column(String(100))  # Slack's error code
+    message: Mapped[str] = mapped_column(Text)  # what happened and what to do
+    paused_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    probe_at: Mapped[datetime] = mapped_column(UTCDateTime)  # one message is tried again then
+    probes: Mapped[int] = mapped_column(Integer, default=0)

@@ -72,11 +72,19 @@ def due_condition(now: datetime) -> Any:
 
 
 def claim(
-    session: Session, worker: str, now: datetime, limit: int = 50
+    session: Session,
+    worker: str,
+    now: datetime,
+    limit: int = 50,
+    skip_channels: frozenset[str] = frozenset(),
 ) -> list[tuple[DeliveryRow, bool]]:
     """Claim due rows in the order they were created (the order stories were found), each
-    with whether a worker that died had started posting it (it may be in Slack already)."""
-    query = select(DeliveryRow).where(due_condition(now)).order_by(DeliveryRow.id).limit(limit)
+    with whether a worker that died had started posting it (it may be in Slack already).
+    Rows for `skip_channels` (paused) stay where they are."""
+    query = select(DeliveryRow).where(due_condition(now))
+    if skip_channels:
+        query = query.where(DeliveryRow.channel.not_in(sorted(skip_channels)))
+    query = query.order_by(DeliveryRow.id).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     rows = list(session.scalars(query))
@@ -285,3 +293,95 @@ def sent_counts(session: Session) -> dict[tuple[str, str | None], int]:
         .group_by(DeliveryRow.kind, DeliveryRow.theme_id)
     )
     return {(kind, theme_id): int(count) for kind, theme_id, count in rows}
+
+
+def hold_stale_alerts(session: Session, before: datetime, now: datetime) -> int:
+    """Alerts queued since before `before` (an outage, a pause) are held for one summary
+    per theme and channel instead of a flood of old news; returns how many."""
+    result = session.execute(
+        update(DeliveryRow)
+        .where(
+            DeliveryRow.kind == "alert",
+            DeliveryRow.status == "pending",
+            DeliveryRow.created_at < before,
+        )
+        .values(status="held", next_attempt_at=now)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def waiting_by_channel(session: Session) -> dict[str, int]:
+    rows = session.execute(
+        select(DeliveryRow.channel, func.count())
+        .where(DeliveryRow.status.in_(["pending", "held", *CLAIMED]))
+        .group_by(DeliveryRow.channel)
+    )
+    return {channel: int(count) for channel, count in rows}
+
+
+def oldest_waiting(session: Session) -> datetime | None:
+    return session.scalar(
+        select(func.min(DeliveryRow.created_at)).where(
+            DeliveryRow.status.in_(["pending", "held", *CLAIMED])
+        )
+    )
+
+
+def retarget(session: Session, theme_id: str, old: str, new: str) -> int:
+    """Queued messages of a theme whose channel the config changed go to the new one."""
+    rows = list(
+        session.scalars(
+            select(DeliveryRow).where(
+                DeliveryRow.theme_id == theme_id,
+                DeliveryRow.channel == old,
+                DeliveryRow.status.in_(["pending", "held"]),
+                DeliveryRow.kind != "followup",  # a reply stays in its alert's thread
+            )
+        )
+    )
+    for row in rows:
+        row.channel = new
+        row.payload = {**row.payload, "channel": new}
+    return len(rows)
+
+
+def listing(session: Session, statuses: list[str], limit: int) -> list[DeliveryRow]:
+    return list(
+        session.scalars(
+            select(DeliveryRow)
+            .where(DeliveryRow.status.in_(statuses))
+            .order_by(DeliveryRow.id)
+            .limit(limit)
+        )
+    )
+
+
+def requeue(session: Session, ids: list[int] | None, now: datetime) -> int:
+    """Failed (or given-up) deliveries go back to the queue, due now; `ids` None: all."""
+    query = update(DeliveryRow).where(DeliveryRow.status == "failed")
+    if ids is not None:
+        query = query.where(DeliveryRow.id.in_(ids))
+    result = session.execute(
+        query.values(status="pending", next_attempt_at=now, attempts=0, last_error=None)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def drop(session: Session, ids: list[int]) -> int:
+    """Give up on queued or failed deliveries: they are kept, as dropped, never sent."""
+    result = session.execute(
+        update(DeliveryRow)
+        .where(DeliveryRow.id.in_(ids), DeliveryRow.status.in_(["pending", "held", "failed"]))
+        .values(status="dropped", claimed_by=None, claimed_until=None)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def due_now(session: Session, now: datetime) -> int:
+    """Every queued message that waits for a later try is due now (the set-up changed)."""
+    result = session.execute(
+        update(DeliveryRow)
+        .where(DeliveryRow.status == "pending", DeliveryRow.next_attempt_at > now)
+        .values(next_attempt_at=now)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

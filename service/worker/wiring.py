@@ -6,9 +6,10 @@ import os
 import socket
 import sys
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TextIO
 
+from service import logs
 from service.alerts.deliver import ChannelPacer, Deliverer
 from service.alerts.record import AlertSettings
 from service.alerts.themes import compile_rules
@@ -18,7 +19,7 @@ from service.notify.console import ConsoleNotifier
 from service.poll.fetch import Fetcher, FetchLimits
 from service.poll.poller import Poller, PollSettings
 from service.poll.sandbox import ParseSandbox
-from service.store import configs
+from service.store import configs, outbox
 from service.store import themes as theme_states
 from service.stories.decide import Grouping
 from service.worker.app import App, sync
@@ -50,6 +51,10 @@ def make_notifier(config: Config, stream: TextIO | None = None) -> Notifier:
         return SlackNotifier(slack.token.get_secret_value(), slack.api_url, slack.channel)
     assert slack.webhook_url is not None
     return WebhookNotifier(slack.webhook_url.get_secret_value())
+
+
+def summarize_after(config: Config) -> timedelta | None:
+    return config.slack.summarize_after if config.slack else None
 
 
 def default_channel(config: Config) -> str:
@@ -108,6 +113,7 @@ class Runtime:
             self.worker,
             self._max_per_hour(),
             ChannelPacer(0 if isinstance(self.notifier, ConsoleNotifier) else pace),
+            summarize_after(app.config),
         )
         self._record_config()
 
@@ -143,12 +149,30 @@ class Runtime:
             self.notifier = make_notifier(config)
             self.deliverer.notifier = self.notifier
         self.deliverer.max_per_hour = self._max_per_hour()
+        self.deliverer.summarize_after = summarize_after(config)
+        self._follow_channels(old, config)
         if fetch_limits(old) != fetch_limits(config):
             self._retired.append(self.fetcher)
             self.fetcher = self.poller.fetcher = Fetcher(fetch_limits(config))
         self.sandbox.timeout = config.polling.timeout.total_seconds()
         self._settings = self._poll_settings()
         self._record_config()
+
+    def _follow_channels(self, old: Config, new: Config) -> None:
+        """Queued messages of a theme whose channel changed go to the new channel, and every
+        paused channel is tried again: the edit may well be the fix."""
+        before = {t.id: t.channel or default_channel(old) for t in old.themes}
+        moved = [
+            (t.id, before[t.id], t.channel or default_channel(new))
+            for t in new.themes
+            if t.id in before and before[t.id] != (t.channel or default_channel(new))
+        ]
+        with self.app.db.transaction() as session:
+            for theme_id, was, now in moved:
+                count = outbox.retarget(session, theme_id, was, now)
+                if count:
+                    logs.event("deliver.retargeted", theme=theme_id, to=now, messages=count)
+        self.deliverer.resume_all()
 
     async def aclose(self) -> None:
         for fetcher in [self.fetcher, *self._retired]:

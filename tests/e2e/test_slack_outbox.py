@@ -6,10 +6,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import select
-
 from service.clock import FakeClock
-from service.store.models import DeliveryRow
 from service.worker.app import App, open_app
 from service.worker.wiring import Runtime
 from tests.e2e.support import QUAD_HEADLINES, Item, rss, write_config
@@ -68,22 +65,6 @@ def test_a_429_storm_is_absorbed_with_no_loss_and_no_duplicate(
     assert delivered == len(HEADLINES)
     texts = [m.text for m in slack.messages]
     assert len(texts) == len(set(texts)) == len(HEADLINES)
-
-
-def test_a_revoked_token_fails_permanently_with_a_readable_status_and_no_retry_loop(
-    tmp_path: Path, slack: SlackServer
-) -> None:
-    app, clock = setup(tmp_path, slack)
-    slack.revoke_token()
-    assert deliver(app, clock, rounds=5, step=timedelta(minutes=30)) == 0
-    calls = len(slack.calls)
-    assert deliver(app, clock, rounds=5, step=timedelta(hours=1)) == 0
-    assert len(slack.calls) == calls  # nothing retried
-    with app.db.transaction() as session:
-        rows = list(session.scalars(select(DeliveryRow)))
-    app.close()
-    assert {r.status for r in rows} == {"failed"}
-    assert all("token_revoked" in (r.last_error or "") for r in rows)
 
 
 def test_alerts_over_max_per_hour_are_held_and_sent_as_one_summary(
