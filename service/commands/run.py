@@ -37,7 +37,9 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
     )
     listen = app.config.server.listen
     try:
-        runner = await start_server(make_app(app.db, app.clock.now(), app.clock.now), listen)
+        runner = await start_server(
+            make_app(app.db, app.clock.now(), app.clock.now, lambda: app.config), listen
+        )
     except OSError as exc:
         await runtime.aclose()
         raise CommandError(

@@ -173,9 +173,10 @@ class Poller:
         self.leased.discard(state.id)  # its state (lease released) goes out with the next flush
         ms = int((time.monotonic() - started) * 1000)
         quiet = outcome.status in ("not_modified", "unchanged")
+        failed = outcome.status in ("error", "disabled")
         logs.event(
             "poll.done",
-            logging.DEBUG if quiet else logging.INFO,
+            logging.WARNING if failed else logging.DEBUG if quiet else logging.INFO,
             source=state.name,
             status=outcome.status,
             new=outcome.new,

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Callable
 from datetime import datetime
 
 from aiohttp import web
 
+from service.config import Config
 from service.store import Database, outbox
 from service.store import sources as source_repo
-from service.store.failures import describe
-from service.store.migrate import current_revision, head_revision
+from service.store.migrate import head_revision
+from service.web import health
 
 
 def _counts(db: Database) -> tuple[dict[str, int], dict[str, int]]:
@@ -20,38 +20,25 @@ def _counts(db: Database) -> tuple[dict[str, int], dict[str, int]]:
         return source_repo.status_counts(session), outbox.status_counts(session)
 
 
-def _health_counts(
-    db: Database, head: str
-) -> tuple[tuple[dict[str, int], dict[str, int]] | None, str | None]:
-    """The counts /healthz shows, or why the database cannot be used (a missing or old
-    schema counts: every part of the service would fail on it)."""
-    try:
-        revision = current_revision(db)
-        if revision != head:
-            state = "has no Wirewatch schema" if revision is None else "has an old schema"
-            return None, f"the database {state}: run `wirewatch db upgrade`"
-        return _counts(db), None
-    except Exception as exc:  # whatever the database says, /healthz answers in JSON
-        return None, describe(exc, db.url) or f"database: {type(exc).__name__}: {exc}"
-
-
-def make_app(db: Database, started: datetime, now: Callable[[], datetime]) -> web.Application:
+def make_app(
+    db: Database, started: datetime, now: Callable[[], datetime], config: Callable[[], Config]
+) -> web.Application:
+    """`config` is asked at every request: a live reload changes what health means."""
     head = head_revision()
 
     async def healthz(_: web.Request) -> web.Response:
-        counts, problem = await asyncio.to_thread(_health_counts, db, head)
-        if counts is None:
-            failure = {"status": "error", "reasons": [problem], "error": problem}
-            return web.json_response(failure, status=503)
-        sources, deliveries = counts
+        # Off the event loop: the checks read the database.
+        found = await asyncio.to_thread(health.check, db, config(), head, now(), started)
         body: dict[str, object] = {
-            "status": "ok",
+            "status": "ok" if found.ok else "error",
+            "reasons": found.reasons,
             "started": started.isoformat(),
             "uptime_seconds": int((now() - started).total_seconds()),
-            "sources": sources,
-            "deliveries": deliveries,
+            "sources": found.sources,
+            "deliveries": found.deliveries,
+            "paused": found.paused,
         }
-        return web.Response(text=json.dumps(body), content_type="application/json")
+        return web.json_response(body, status=200 if found.ok else 503)
 
     async def metrics(_: web.Request) -> web.Response:
         sources, deliveries = _counts(db)

@@ -8,6 +8,7 @@ APScheduler's ~1 s default misfire grace silently skips jobs on a busy loop.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC
 
@@ -19,6 +20,7 @@ from service.worker.wiring import Runtime
 
 TICK_SECONDS = 1.0
 RENEW_SECONDS = 10.0  # a third of the 30 s leases: two renewals may fail before one lapses
+SUMMARY_SECONDS = 60.0  # one line on the sources' health a minute
 PRUNE_SECONDS = 3600.0
 MISFIRE_GRACE = 60
 
@@ -46,6 +48,7 @@ class Worker:
         add(self.deliver_tick, "interval", seconds=TICK_SECONDS, id="deliver", **opts)
         add(self.flush_tick, "interval", seconds=TICK_SECONDS, id="flush", **opts)
         add(self.renew_tick, "interval", seconds=RENEW_SECONDS, id="renew", **opts)
+        add(self.summary_tick, "interval", seconds=SUMMARY_SECONDS, id="summary", **opts)
         add(self.prune_tick, "interval", seconds=PRUNE_SECONDS, id="prune", **opts)
         for name, (seconds, job) in self.extra_jobs.items():
             add(_guarded(name, job), "interval", seconds=seconds, id=name, **opts)
@@ -88,6 +91,24 @@ class Worker:
                 await asyncio.to_thread(renew)
             except Exception as exc:
                 logs.error("lease.renew_failed", error=repr(exc))
+
+    async def summary_tick(self) -> None:
+        """One line a minute on how the sources fare: WARNING while any fails, so that a
+        WARNING filter shows an outage without the noise of every single poll."""
+        try:
+            counts = await asyncio.to_thread(self.runtime.source_counts)
+        except Exception as exc:
+            logs.error("sources.summary_failed", error=repr(exc))
+            return
+        failing = counts.get("error", 0)
+        logs.event(
+            "sources.summary",
+            logging.WARNING if failing else logging.INFO,
+            ok=counts.get("ok", 0),
+            failing=failing,
+            disabled=counts.get("disabled", 0),
+            pending=counts.get("pending", 0),
+        )
 
     async def prune_tick(self) -> None:
         try:

@@ -20,6 +20,7 @@ from service.poll.fetch import Fetcher, FetchLimits
 from service.poll.poller import Poller, PollSettings
 from service.poll.sandbox import ParseSandbox
 from service.store import configs, outbox
+from service.store import sources as source_repo
 from service.store import themes as theme_states
 from service.stories.decide import Grouping
 from service.worker.app import App, sync
@@ -157,6 +158,11 @@ class Runtime:
         self.sandbox.timeout = config.polling.timeout.total_seconds()
         self._settings = self._poll_settings()
         self._record_config()
+
+    def source_counts(self) -> dict[str, int]:
+        """Configured sources by status."""
+        with self.app.db.transaction() as session:
+            return source_repo.status_counts(session)
 
     def _follow_channels(self, old: Config, new: Config) -> None:
         """Queued messages of a theme whose channel changed go to the new channel, and every

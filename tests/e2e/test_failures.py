@@ -12,6 +12,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import text
 
+from service.config import load_config
 from service.store import Database
 from service.store.migrate import upgrade
 from service.web.server import make_app
@@ -72,6 +73,7 @@ def test_an_unreachable_database_is_named_with_what_to_do(
 def test_healthz_answers_json_503_when_the_schema_is_gone(tmp_path: Path, damage: str) -> None:
     db = Database(f"sqlite:///{tmp_path / 'w.db'}")
     upgrade(db)
+    config = load_config(str(write_config(tmp_path, db.url, [])))
     with db.engine.begin() as conn:
         if damage == "drop_schema":
             conn.execute(text("DROP TABLE alembic_version"))
@@ -79,7 +81,7 @@ def test_healthz_answers_json_503_when_the_schema_is_gone(tmp_path: Path, damage
             conn.execute(text("DROP TABLE deliveries"))
 
     async def ask() -> tuple[int, str, dict[str, object]]:
-        async with TestClient(TestServer(make_app(db, NOW, lambda: NOW))) as client:
+        async with TestClient(TestServer(make_app(db, NOW, lambda: NOW, lambda: config))) as client:
             response = await client.get("/healthz")
             return response.status, response.content_type, await response.json()
 

@@ -1,0 +1,51 @@
+"""The facts /healthz and `wirewatch sources` judge the service's health by."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from service.store.models import DeliveryRow, DigestRunRow, SourceRow
+
+
+@dataclass(frozen=True)
+class SourceHealth:
+    name: str
+    status: str
+    interval_seconds: int
+    last_success: datetime | None
+    last_error: str | None
+
+
+def sources(session: Session) -> list[SourceHealth]:
+    rows = session.execute(
+        select(
+            SourceRow.name,
+            SourceRow.status,
+            SourceRow.interval_seconds,
+            SourceRow.last_success_at,
+            SourceRow.last_error,
+        ).where(SourceRow.in_config.is_(True), SourceRow.status != "disabled")
+    ).all()
+    return [SourceHealth(*row) for row in rows]
+
+
+def retried_deliveries(session: Session, attempts: int) -> tuple[int, str | None]:
+    """Queued messages that failed at least `attempts` times, and the newest error."""
+    count, error = session.execute(
+        select(func.count(), func.max(DeliveryRow.last_error)).where(
+            DeliveryRow.status == "pending", DeliveryRow.attempts >= attempts
+        )
+    ).one()
+    return int(count), error
+
+
+def digest_done(session: Session, name: str, period: str) -> bool:
+    """Whether the digest of this (local-date) period was sent or skipped."""
+    status = session.scalar(
+        select(DigestRunRow.status).where(DigestRunRow.name == name, DigestRunRow.period == period)
+    )
+    return status in ("sent", "skipped")
