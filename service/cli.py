@@ -18,6 +18,7 @@ COMMANDS = {
     "db": "service.commands.db",
     "demo": "service.commands.demo",
     "health": "service.commands.health",
+    "outbox": "service.commands.outbox",
 }
 
 
@@ -67,6 +68,12 @@ def _db(p: argparse.ArgumentParser) -> None:
     p.add_argument("action", choices=["upgrade"])
 
 
+def _outbox(p: argparse.ArgumentParser) -> None:
+    p.add_argument("action", nargs="?", default="list", choices=["list", "retry", "drop"])
+    p.add_argument("ids", nargs="*", type=int, metavar="ID", help="messages (from `outbox list`)")
+    p.add_argument("--json", action="store_true")
+
+
 def _demo(p: argparse.ArgumentParser) -> None:
     p.add_argument("--cycles", type=int, default=3, help="poll cycles (default 3)")
     p.add_argument("--keep", metavar="DIR", help="keep the demo files in DIR")
@@ -85,6 +92,7 @@ OPTIONS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "backtest": ("run a rule over stored articles", _backtest),
     "digest": ("preview or send a digest now", _digest),
     "sources": ("health of every source", _sources),
+    "outbox": ("alerts waiting, paused or failed: list, retry or drop them", _outbox),
     "db": ("database maintenance", _db),
     "demo": ("offline demo on bundled outlet snapshots", _demo),
     "health": ("exit 0 when the running service answers /healthz", _no_options),

@@ -8,6 +8,7 @@ import sys
 
 from service.commands.progress import Progress
 from service.poll.poller import PollOutcome
+from service.store import outbox, pauses
 from service.worker.app import App, open_app
 from service.worker.wiring import Runtime
 
@@ -52,9 +53,18 @@ def run(args: argparse.Namespace) -> int:
             print(f"no source named {args.source!r} in {app.config.path}", file=sys.stderr)
             return 2
         outcomes = asyncio.run(poll_once(app, args.source))
+        with app.db.transaction() as session:
+            paused = pauses.active(session)
+            waiting = outbox.count_waiting(session)
     finally:
         app.close()
     print("\n".join(summary_lines(outcomes)))
+    for pause in paused:  # the alerts are safe, but nobody sees them: say so, and fail
+        where = pause.channel or "every channel"
+        print(f"delivery paused for {where}: {pause.message}", file=sys.stderr)
+    if paused:
+        print(f"{waiting} alerts wait in the outbox (`wirewatch outbox`)", file=sys.stderr)
+        return 1
     # Failing sources are normal in a cycle of many; asking for one that fails is not.
     failed = any(o.status in ("error", "disabled") for o in outcomes)
     return 1 if args.source and failed else 0

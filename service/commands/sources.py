@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from datetime import datetime
 from typing import Any
 
-from service.store import configs, outbox
+from service.config import ConfigError, database_of, load_config
+from service.store import Database, configs, outbox, pauses
 from service.store import sources as source_repo
+from service.store.migrate import current_revision
 from service.store.models import SourceRow
 from service.worker.app import open_app
 
@@ -47,22 +50,56 @@ def collect(app: Any) -> list[dict[str, Any]]:
 
 
 def run(args: argparse.Namespace) -> int:
+    try:
+        load_config(args.config)
+    except ConfigError as exc:
+        return _while_broken(args, exc)
     app = open_app(args.config)
     try:
         report = collect(app)
         if args.json:
             print(json.dumps(report, indent=2, ensure_ascii=False))
         else:
-            print("\n".join([_table(report), *status_lines(app)]))
+            print("\n".join([_table(report), *status_lines(app.db)]))
     finally:
         app.close()
     return 0
 
 
-def status_lines(app: Any) -> list[str]:
-    """The live config, a rejected edit, and deliveries that failed for good."""
+def _while_broken(args: argparse.Namespace, exc: ConfigError) -> int:
+    """config.yaml has problems: say them, then show the sources the service runs with (the
+    last config it applied), which is what matters while the edit is being fixed."""
+    print(str(exc), file=sys.stderr)
+    url = database_of(args.config)
+    if url is None:
+        return 1
+    db = Database(url)
+    try:
+        if current_revision(db) is None:
+            return 1
+        with db.transaction() as session:
+            rows = source_repo.configured(session)
+            counts = source_repo.article_counts(session)
+        report = [source_report(row, counts.get(row.id, 0)) for row in rows]
+        if args.json:
+            print(json.dumps(report, indent=2, ensure_ascii=False))
+        else:
+            print(
+                f"{exc.file if hasattr(exc, 'file') else 'config'}: not valid (problems above); "
+                "the service keeps running with its last good config:"
+            )
+            print("\n".join([_table(report), *status_lines(db)]))
+    finally:
+        db.dispose()
+    return 1
+
+
+def status_lines(db: Database) -> list[str]:
+    """The live config, a rejected edit, paused or failed deliveries."""
     lines = []
-    with app.db.transaction() as session:
+    with db.transaction() as session:
+        paused = pauses.active(session)
+        waiting_at = outbox.waiting_by_channel(session)
         live = configs.latest(session)
         rejected = configs.latest(session, "rejected")
         failed = outbox.recent_failures(session, limit=5)
@@ -75,7 +112,14 @@ def status_lines(app: Any) -> list[str]:
             "the service kept the previous config:"
         )
         lines += ["  " + line for line in (rejected.error or "").splitlines()]
-    if waiting:
+    for pause in paused:
+        where = pause.channel or "every channel"
+        count = sum(waiting_at.values()) if not pause.channel else waiting_at.get(pause.channel, 0)
+        lines.append(
+            f"delivery paused for {where} since {iso(pause.paused_at)}, {count} waiting: "
+            f"{pause.message}"
+        )
+    if waiting and not paused:
         lines.append(f"deliveries: {waiting} waiting (Slack/SMTP down or rate limited?)")
     for kind, channel, error in failed:
         lines.append(f"delivery failed for good: {kind} to {channel}: {error}")

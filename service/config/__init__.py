@@ -7,7 +7,7 @@
 Every problem in the file is collected and raised together as ConfigError.
 """
 
-from .loader import load_config, load_or_exit, parse_config
+from .loader import database_of, load_config, load_or_exit, parse_config
 from .models import (
     Config,
     Dedup,
@@ -39,6 +39,7 @@ __all__ = [
     "Source",
     "Theme",
     "_compile_rules",
+    "database_of",
     "load_config",
     "load_or_exit",
     "parse_clock",

@@ -126,3 +126,20 @@ def load_or_exit(path: str | None) -> Config:
     except ConfigError as exc:
         print(str(exc), file=sys.stderr)
         raise SystemExit(1) from None
+
+
+def database_of(path: str | Path | None = None, env: Mapping[str, str] | None = None) -> str | None:
+    """The database a config file names, read even when the rest of the file is invalid
+    (so `wirewatch sources` can still show the running service's state); None if unknown."""
+    env = os.environ if env is None else env
+    if env.get(DATABASE_ENV):
+        return str(env[DATABASE_ENV])
+    where = Path(path or env.get(CONFIG_ENV) or "config.yaml")
+    try:
+        text = where.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    document = read_yaml_guarded(text, str(where), env)
+    data = document.data if isinstance(document.data, dict) else {}
+    value = data.get("database")
+    return value if isinstance(value, str) and value.strip() else None

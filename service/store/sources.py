@@ -202,3 +202,12 @@ def failing_since(session: Session, before: datetime) -> list[SourceRow]:
 def first_created(session: Session) -> datetime | None:
     """When the first source was added: the install's first start."""
     return session.scalar(select(func.min(SourceRow.created_at)))
+
+
+def configured(session: Session) -> list[SourceRow]:
+    """The sources of the config the service last applied, in the order they were added."""
+    return list(
+        session.scalars(
+            select(SourceRow).where(SourceRow.in_config.is_(True)).order_by(SourceRow.id)
+        )
+    )

@@ -148,3 +148,16 @@ def test_an_edit_that_makes_another_theme_match_alerts_that_theme_once(
     assert "Japan–South Korea normalization" in alerts and "Quad / quadrilateral" not in alerts
     feeds.route("/f", body=rss([Item(first.title, first.link, edited.summary + " Updated.")]))
     assert "Quad ministers" not in cli(capsys, "-c", str(config), "poll")[1].split("SOURCE")[0]
+
+
+def test_sources_still_shows_the_table_while_the_config_is_broken(
+    feeds: FeedServer, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feeds.route("/kyodo.xml", body=rss([QUAD_ITEM]))
+    config = write_config(tmp_path, db_url, [("Kyodo News", feeds.url("/kyodo.xml"))])
+    assert cli(capsys, "-c", str(config), "poll")[0] == 0
+    config.write_text(config.read_text().replace("interval: 10m", "intervall: 10m"))
+    code, out, err = cli(capsys, "-c", str(config), "sources")
+    assert code == 1
+    assert "intervall" in err and "Did you mean 'interval'" in err
+    assert "last good config" in out and "Kyodo News" in out and " ok " in out

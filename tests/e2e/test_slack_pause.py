@@ -123,3 +123,33 @@ def test_fixing_the_channel_in_the_config_resumes_and_moves_the_queue(
     finally:
         app.close()
     assert {m.channel for m in slack.messages} == {"#asia-desk"}
+
+
+def test_poll_says_delivery_is_paused_and_outbox_lists_retries_and_drops(
+    tmp_path: Path, slack: SlackServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from tests.e2e.support import Item, cli, rss, write_config
+    from tests.feedserver import FeedServer
+
+    slack.forbid_channel("#news-alerts", "not_in_channel")
+    items = [Item(t, f"https://example.com/{n}") for n, t in enumerate(HEADLINES[:3])]
+    with FeedServer() as feeds:
+        feeds.route("/f", body=rss(items))
+        config = write_config(
+            tmp_path, f"sqlite:///{tmp_path / 'w.db'}", [("Feed", feeds.url("/f"))],
+            slack_api=slack.api_url,
+        )  # fmt: skip
+        code, out, err = cli(capsys, "-c", str(config), "poll")
+    assert code == 1
+    assert "3 alerts" in out and "delivery paused for #news-alerts" in err and "/invite" in err
+    code, out, _ = cli(capsys, "-c", str(config), "outbox", "--json")
+    listed = json.loads(out)
+    assert code == 0 and listed["paused"][0]["channel"] == "#news-alerts"
+    assert [m["status"] for m in listed["messages"]] == ["pending"] * 3
+    first = listed["messages"][0]["id"]
+    assert cli(capsys, "-c", str(config), "outbox", "drop", str(first))[1].startswith("1 ")
+    code, out, _ = cli(capsys, "-c", str(config), "outbox")
+    assert "paused: #news-alerts" in out and "2 waiting, 0 failed" in out
+    assert cli(capsys, "-c", str(config), "outbox", "retry")[0] == 0

@@ -1,0 +1,94 @@
+"""`wirewatch outbox [list|retry|drop] [ID ...] [--json]`: the messages that wait or failed.
+
+list (the default) shows what waits (queued, held by the hourly limit, being sent) and what
+failed, with the pauses Slack caused and what to do about them; `retry` queues failed
+messages again (all of them without IDs) and makes paused channels try again at once;
+`drop` gives up on messages for good (they are kept, marked dropped, never sent).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from service.commands.sources import iso
+from service.store import outbox, pauses
+from service.store.models import DeliveryRow
+from service.worker.app import open_app
+
+SHOWN = ["pending", "held", "sending", "posting", "failed"]
+LIMIT = 500
+
+
+def run(args: argparse.Namespace) -> int:
+    app = open_app(args.config)
+    try:
+        if args.action == "retry":
+            with app.db.transaction() as session:
+                count = outbox.requeue(session, args.ids or None, app.clock.now())
+                pauses.probe_now(session, app.clock.now())
+            print(f"{count} failed messages queued again; paused channels are tried at once")
+            return 0
+        if args.action == "drop":
+            if not args.ids:
+                print(
+                    "outbox drop: name the messages to drop (IDs from `outbox list`)",
+                    file=sys.stderr,
+                )
+                return 2
+            with app.db.transaction() as session:
+                count = outbox.drop(session, args.ids)
+            print(f"{count} messages dropped (never to be sent)")
+            return 0
+        with app.db.transaction() as session:
+            rows = [_row(r) for r in outbox.listing(session, SHOWN, LIMIT)]
+            paused = [
+                {"channel": p.channel or "(every channel)", "error": p.error,
+                 "since": iso(p.paused_at), "what_to_do": p.message}
+                for p in pauses.active(session)
+            ]  # fmt: skip
+    finally:
+        app.close()
+    if args.json:
+        print(json.dumps({"paused": paused, "messages": rows}, indent=2, ensure_ascii=False))
+    else:
+        print("\n".join(_readable(rows, paused)))
+    return 0
+
+
+def _row(row: DeliveryRow) -> dict[str, Any]:
+    payload = row.payload or {}
+    return {
+        "id": row.id,
+        "kind": row.kind,
+        "status": row.status,
+        "channel": row.channel,
+        "theme": row.theme_id,
+        "title": str(payload.get("title") or payload.get("text") or "")[:120],
+        "created": iso(row.created_at),
+        "next_attempt": iso(row.next_attempt_at) if row.status == "pending" else None,
+        "attempts": row.attempts,
+        "last_error": row.last_error,
+    }
+
+
+def _readable(rows: list[dict[str, Any]], paused: list[dict[str, Any]]) -> list[str]:
+    lines = [f"paused: {p['channel']} since {p['since']}: {p['what_to_do']}" for p in paused]
+    if not rows:
+        return [*lines, "nothing waits or failed"]
+    lines.append(f"{'ID':>6} {'KIND':8} {'STATUS':8} {'CHANNEL':16} {'CREATED':20} TITLE / ERROR")
+    for r in rows:
+        lines.append(
+            f"{r['id']:>6} {r['kind']:8} {r['status']:8} {r['channel'][:16]:16} "
+            f"{r['created'] or '':20} {r['title']}"
+        )
+        if r["last_error"]:
+            lines.append(f"{'':>6} {'':8} {'':8} {'':16} {'':20} ! {r['last_error']}")
+    waiting = sum(r["status"] != "failed" for r in rows)
+    lines.append(
+        f"{waiting} waiting, {len(rows) - waiting} failed; `wirewatch outbox retry [ID ...]` "
+        "queues failed ones again, `wirewatch outbox drop ID ...` gives up on them"
+    )
+    return lines
