@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from service import logs
+from service import logs, metrics
 from service.notify.base import AlertMessage, Delivered, Notifier, NotifyError
 from service.store import Database, outbox, pauses
 from service.store.models import DeliveryRow
@@ -228,6 +228,11 @@ class Deliverer:
             self._paused.discard(channel)
             logs.event("deliver.resumed", channel=channel or "(every channel)", id=item.id)
         logs.event("deliver.sent", id=item.id, kind=item.kind, channel=item.channel)
+        if item.kind == "alert":
+            metrics.ALERTS.labels(item.channel, "sent").inc()
+            latency = (self.now() - msg.published).total_seconds()
+            if latency >= 0:
+                metrics.ALERT_LATENCY.observe(latency)
         return 1
 
     async def _already_posted(self, item: Pending, msg: AlertMessage) -> Delivered | None:
@@ -263,6 +268,7 @@ class Deliverer:
             self._pause(item, exc, deferred)
             return
         if exc.permanent:
+            metrics.ALERTS.labels(item.channel, "failed").inc()
             with self.db.transaction() as session:
                 outbox.mark_failed(session, item.id, exc.message)
             logs.error("deliver.failed", id=item.id, channel=item.channel, error=exc.message)
@@ -287,6 +293,7 @@ class Deliverer:
             outbox.mark_retry(session, item.id, probe, exc.message, count_attempt=False)
             waiting = outbox.count_waiting(session)
         self._paused.add(channel)
+        metrics.ALERTS.labels(item.channel, "paused").inc()
         deferred[_EVERY if exc.pause == "destination" else item.channel] = probe
         if new:
             logs.error(

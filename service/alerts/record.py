@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from service import metrics
 from service.alerts.themes import RuleSet, ThemeInfo, item_for
 from service.domain import Article, Hit
 from service.notify.base import AlertMessage
@@ -77,6 +78,8 @@ def record_matches(
                     rows.setdefault(followup["dedup_key"], followup)
     inserted = outbox.enqueue_many(session, now, list(rows.values()))
     alerted = [rows[key] for key in inserted if key.startswith("alert:")]
+    for row in alerted:
+        metrics.ALERTS.labels(row["channel"], "queued").inc()
     hit_repo.mark_alerted(session, [(r["article_id"], r["theme_id"]) for r in alerted])
     return len(alerted)
 

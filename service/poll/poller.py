@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from service import logs
+from service import logs, metrics
 from service.domain import NoProgress, ParsedFeed, Progress
 from service.poll.fetch import Fetched, Fetcher, FetchError, NotModified, Validators, body_unchanged
 from service.poll.parse import parse_feed
@@ -172,6 +172,9 @@ class Poller:
             outcome = self._record_error(state, "internal", f"internal error: {exc!r}")
         self.leased.discard(state.id)  # its state (lease released) goes out with the next flush
         ms = int((time.monotonic() - started) * 1000)
+        metrics.FETCH_SECONDS.labels(outcome.status).observe(ms / 1000)
+        if outcome.new:
+            metrics.NEW_ARTICLES.labels(state.name).inc(outcome.new)
         quiet = outcome.status in ("not_modified", "unchanged")
         failed = outcome.status in ("error", "disabled")
         logs.event(

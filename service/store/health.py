@@ -49,3 +49,43 @@ def digest_done(session: Session, name: str, period: str) -> bool:
         select(DigestRunRow.status).where(DigestRunRow.name == name, DigestRunRow.period == period)
     )
     return status in ("sent", "skipped")
+
+
+@dataclass(frozen=True)
+class SourceGauge:
+    name: str
+    status: str
+    last_success: datetime | None
+    failures: int  # consecutive
+
+
+def source_gauges(session: Session) -> list[SourceGauge]:
+    rows = session.execute(
+        select(
+            SourceRow.name, SourceRow.status, SourceRow.last_success_at, SourceRow.error_count
+        ).where(SourceRow.in_config.is_(True))
+    ).all()
+    return [SourceGauge(*row) for row in rows]
+
+
+def outbox_depth(session: Session) -> tuple[dict[tuple[str, str], int], datetime | None]:
+    """Messages not yet sent nor given up, by (channel, status), and the oldest's creation."""
+    waiting = ["pending", "held", "sending", "posting"]
+    rows = session.execute(
+        select(DeliveryRow.channel, DeliveryRow.status, func.count())
+        .where(DeliveryRow.status.in_(waiting))
+        .group_by(DeliveryRow.channel, DeliveryRow.status)
+    ).all()
+    oldest = session.scalar(
+        select(func.min(DeliveryRow.created_at)).where(DeliveryRow.status.in_(waiting))
+    )
+    return {(channel, status): int(n) for channel, status, n in rows}, oldest
+
+
+def digests_last_sent(session: Session) -> dict[str, datetime]:
+    rows = session.execute(
+        select(DigestRunRow.name, func.max(DigestRunRow.sent_at))
+        .where(DigestRunRow.status == "sent")
+        .group_by(DigestRunRow.name)
+    ).all()
+    return {name: when for name, when in rows if when is not None}

@@ -7,17 +7,14 @@ from collections.abc import Callable
 from datetime import datetime
 
 from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
 from service.config import Config
-from service.store import Database, outbox
-from service.store import sources as source_repo
+from service.metrics import REGISTRY
+from service.store import Database
 from service.store.migrate import head_revision
 from service.web import health
-
-
-def _counts(db: Database) -> tuple[dict[str, int], dict[str, int]]:
-    with db.transaction() as session:
-        return source_repo.status_counts(session), outbox.status_counts(session)
+from service.web.gauges import DatabaseGauges
 
 
 def make_app(
@@ -40,20 +37,13 @@ def make_app(
         }
         return web.json_response(body, status=200 if found.ok else 503)
 
+    scraped = CollectorRegistry(auto_describe=True)
+    scraped.register(DatabaseGauges(db, now, started))
+
     async def metrics(_: web.Request) -> web.Response:
-        sources, deliveries = _counts(db)
-        lines = [
-            "# HELP wirewatch_sources Configured sources by status.",
-            "# TYPE wirewatch_sources gauge",
-            *[f'wirewatch_sources{{status="{k}"}} {v}' for k, v in sorted(sources.items())],
-            "# HELP wirewatch_deliveries Outbox rows by status.",
-            "# TYPE wirewatch_deliveries gauge",
-            *[f'wirewatch_deliveries{{status="{k}"}} {v}' for k, v in sorted(deliveries.items())],
-            "# HELP wirewatch_uptime_seconds Seconds since the service started.",
-            "# TYPE wirewatch_uptime_seconds gauge",
-            f"wirewatch_uptime_seconds {int((now() - started).total_seconds())}",
-        ]
-        return web.Response(text="\n".join(lines) + "\n", content_type="text/plain")
+        own = await asyncio.to_thread(generate_latest, scraped)  # reads the database
+        body = generate_latest(REGISTRY) + own
+        return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
     app = web.Application()
     app.router.add_get("/healthz", healthz)

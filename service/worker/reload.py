@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from service import logs
+from service import logs, metrics
 from service.alerts.themes import compile_rules, example_problems
 from service.config import Config, ConfigError, Problem, load_config
 from service.notify.base import AlertMessage
@@ -82,8 +82,10 @@ class ConfigWatcher:
         # polling, delivery and /healthz must go on meanwhile.
         config, problems = await asyncio.to_thread(validate, str(self.path))
         if config is None:
+            metrics.CONFIG_RELOADS.labels("rejected").inc()
             self._reject(raw_hash, problems)
             return "rejected"
+        metrics.CONFIG_RELOADS.labels("applied").inc()
         self.runtime.apply(config)
         self.applied_hash = raw_hash
         logs.event("config.applied", file=str(self.path), sha256=raw_hash[:12])

@@ -110,3 +110,48 @@ def test_an_overdue_digest_is_unhealthy(tmp_path: Path) -> None:
     finally:
         app.close()
     assert status == 503 and body["reasons"] == ["digest morning is 45 min overdue"]
+
+
+def test_metrics_carry_what_an_operator_graphs(tmp_path: Path) -> None:
+    from prometheus_client.parser import text_string_to_metric_families
+
+    from service.commands.poll import poll_once
+    from tests.e2e.support import QUAD_HEADLINES, Item, rss
+    from tests.feedserver import FeedServer
+
+    items = [Item(t, f"https://kyodo.example/{n}") for n, t in enumerate(QUAD_HEADLINES[:2])]
+    with FeedServer() as feeds:
+        feeds.route("/kyodo", body=rss(items))
+        sources = [("Kyodo", feeds.url("/kyodo")), ("Gone", feeds.url("/missing"))]
+        config = write_config(tmp_path, f"sqlite:///{tmp_path / 'w.db'}", sources)
+        clock = FakeClock(START)
+        app = open_app(str(config), clock=clock)
+        try:
+            asyncio.run(poll_once(app, None))
+
+            async def scrape() -> str:
+                site = make_app(app.db, START, clock.now, lambda: app.config)
+                async with TestClient(TestServer(site)) as client:
+                    response = await client.get("/metrics")
+                    assert response.headers["Content-Type"].startswith("text/plain")
+                    return await response.text()
+
+            text = asyncio.run(scrape())
+        finally:
+            app.close()
+    samples = {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
+    names = {name for name, _ in samples}
+    assert samples[("wirewatch_source_consecutive_failures", (("source", "Gone"),))] == 1
+    assert samples[("wirewatch_source_last_success_timestamp_seconds", (("source", "Kyodo"),))] > 0
+    assert samples[("wirewatch_new_articles_total", (("source", "Kyodo"),))] >= 2
+    assert samples[("wirewatch_alerts_total", (("channel", "console"), ("outcome", "queued")))] >= 2
+    assert {
+        "wirewatch_fetch_duration_seconds_bucket",
+        "wirewatch_outbox_oldest_age_seconds",
+        "wirewatch_sources",
+        "wirewatch_uptime_seconds",
+    } <= names
