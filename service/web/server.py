@@ -37,7 +37,7 @@ def make_app(
         }
         return web.json_response(body, status=200 if found.ok else 503)
 
-    scraped = CollectorRegistry(auto_describe=True)
+    scraped = CollectorRegistry()  # no describe at register: that would query the database now
     scraped.register(DatabaseGauges(db, now, started))
 
     async def metrics(_: web.Request) -> web.Response:
