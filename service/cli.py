@@ -19,6 +19,7 @@ COMMANDS = {
     "demo": "service.commands.demo",
     "health": "service.commands.health",
     "outbox": "service.commands.outbox",
+    "slack": "service.commands.slack",
 }
 
 
@@ -31,6 +32,7 @@ def _check(p: argparse.ArgumentParser) -> None:
         "--diff", action="store_true", help="backtest changed themes against the running config"
     )
     p.add_argument("--days", type=int, default=30, help="history for --diff (default 30)")
+    p.add_argument("--online", action="store_true", help="also run `slack test`")
 
 
 def _match(p: argparse.ArgumentParser) -> None:
@@ -74,6 +76,11 @@ def _outbox(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true")
 
 
+def _slack(p: argparse.ArgumentParser) -> None:
+    p.add_argument("action", choices=["test"])
+    p.add_argument("--channel", metavar="C", help="post the test message here")
+
+
 def _demo(p: argparse.ArgumentParser) -> None:
     p.add_argument("--cycles", type=int, default=3, help="poll cycles (default 3)")
     p.add_argument("--keep", metavar="DIR", help="keep the demo files in DIR")
@@ -92,6 +99,7 @@ OPTIONS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "backtest": ("run a rule over stored articles", _backtest),
     "digest": ("preview or send a digest now", _digest),
     "sources": ("health of every source", _sources),
+    "slack": ("check the Slack set-up and post a test message", _slack),
     "outbox": ("alerts waiting, paused or failed: list, retry or drop them", _outbox),
     "db": ("database maintenance", _db),
     "demo": ("offline demo on bundled outlet snapshots", _demo),

@@ -191,6 +191,11 @@ class SlackServer:
         with self._lock:
             self._state.revoked = True
 
+    def add_channel(self, name: str) -> str:
+        """A channel that exists, with the bot in it; its id."""
+        with self._lock:
+            return self._channel_id(name)
+
     def restore_token(self) -> None:
         with self._lock:
             self._state.revoked = False
@@ -292,7 +297,16 @@ class SlackServer:
             scope = {"needed": "channels:history,groups:history", "provided": "chat:write"}
             return self._answer(method, {"ok": False, "error": "missing_scope", **scope})
         if method == "conversations.list":
-            channels = [{"id": cid, "name": name} for name, cid in channel_ids.items()]
+            with self._lock:
+                forbidden = dict(self._state.forbidden)
+                for name in forbidden:
+                    self._channel_id(name)  # a channel the bot is not in exists all the same
+                channel_ids = dict(self._state.channel_ids)
+            channels = [
+                {"id": cid, "name": name, "is_member": f"#{name}" not in forbidden}
+                for name, cid in channel_ids.items()
+                if forbidden.get(f"#{name}") != "channel_not_found"
+            ]
             return self._answer(method, {"ok": True, "channels": channels})
         if channel not in channel_ids.values():
             return self._answer(method, {"ok": False, "error": "channel_not_found"})

@@ -196,3 +196,15 @@ def test_a_busy_theme_lists_its_top_stories_and_counts_the_rest(render: object) 
     out = render(busy)  # type: ignore[operator]
     assert "and 5 more stories in this theme" in out
     assert f"Story {STORIES_PER_THEME - 1:02}" in out and f"Story {STORIES_PER_THEME:02}" not in out
+
+
+def test_a_paused_slack_channel_is_in_the_footer_with_what_to_do() -> None:
+    from dataclasses import replace
+
+    notice = "Slack delivery paused for #asia-desk: invite the bot: /invite @app in #asia-desk"
+    digest = replace(sample_digest(), notices=(notice,))
+    assert "Needs attention" in render_text(digest) and "/invite @app in #asia-desk" in render_text(
+        digest
+    )
+    html = render_html(digest)
+    assert "Needs attention" in html and "/invite @app in #asia-desk" in html

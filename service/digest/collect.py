@@ -16,6 +16,7 @@ from service.digest.model import Digest, DigestStory, DigestTheme, FailingSource
 from service.digest.schedule import period_label
 from service.domain import Span
 from service.store import digests as digest_repo
+from service.store import pauses
 from service.store import sources as source_repo
 from service.store.models import ArticleRow, HitRow, StoryRow
 
@@ -66,6 +67,10 @@ def collect_digest(
         timezone=tz,
         themes=order_themes(digest_themes),
         failing_sources=_failing(session, end),
+        notices=tuple(
+            f"Slack delivery paused for {p.channel or 'every channel'}: {p.message}"
+            for p in pauses.active(session)
+        ),
     )
 
 

@@ -46,3 +46,5 @@ class Digest:
     timezone: str  # IANA name used for every local time shown
     themes: tuple[DigestTheme, ...]
     failing_sources: tuple[FailingSource, ...] = ()
+    # Service problems the desk must act on (a paused Slack channel, with what to do).
+    notices: tuple[str, ...] = ()

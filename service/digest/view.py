@@ -78,6 +78,7 @@ class DigestView:
     themes: tuple[ThemeView, ...]
     quiet_themes: tuple[str, ...]
     failing: tuple[FailingView, ...]
+    notices: tuple[str, ...] = ()
 
 
 def digest_view(d: Digest) -> DigestView:
@@ -98,6 +99,7 @@ def digest_view(d: Digest) -> DigestView:
         themes=themes,
         quiet_themes=tuple(t.name for t in build.quiet_themes(d)),
         failing=tuple(_failing_view(f, zone) for f in d.failing_sources),
+        notices=d.notices,
     )
 
 
