@@ -1,28 +1,36 @@
 # syntax=docker/dockerfile:1
-# Production image: multi-stage, non-root, data/ volume, health check by the service itself.
+# Production image: multi-stage, non-root, dependencies in their own layer (a code change
+# does not reinstall them), config mounted (not baked in), health check by the service.
 
 FROM python:3.11-slim AS build
 WORKDIR /src
-COPY pyproject.toml README.md ./
+RUN pip install --no-cache-dir --upgrade pip
+# Dependencies first, from pyproject.toml alone: this layer is reused until they change.
+COPY pyproject.toml ./
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml','rb'))['project']['dependencies']))" > requirements.txt \
+ && pip wheel --no-cache-dir --wheel-dir /wheels -r requirements.txt
+# Then the code.
+COPY README.md ./
 COPY service ./service
 COPY alembic ./alembic
-RUN pip install --no-cache-dir --upgrade pip \
- && pip wheel --no-cache-dir --wheel-dir /wheels .
+RUN pip wheel --no-cache-dir --no-deps --wheel-dir /wheels .
 
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
-    WIREWATCH_CONFIG=/app/config.yaml
+    WIREWATCH_CONFIG=/app/config/config.yaml \
+    WIREWATCH_LISTEN=0.0.0.0:8080
 RUN useradd --create-home --uid 10001 wirewatch
 COPY --from=build /wheels /wheels
 RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels
 WORKDIR /app
-COPY config.yaml ./config.yaml
-RUN mkdir -p /app/data /app/outbox && chown -R wirewatch:wirewatch /app/data /app/outbox
+RUN mkdir -p /app/data /app/outbox /app/config \
+ && chown -R wirewatch:wirewatch /app/data /app/outbox
 USER wirewatch
-VOLUME ["/app/data"]
+# config.yaml is mounted at /app/config/ (docker-compose.yml): edits are picked up live.
+VOLUME ["/app/data", "/app/outbox"]
 EXPOSE 8080
-# The service listens on 127.0.0.1:8080 by default; set server.listen: 0.0.0.0:8080 to
-# publish it. The health check asks the service itself, inside the container.
+# WIREWATCH_LISTEN makes the server listen on every interface inside the container; the
+# health check asks it on 127.0.0.1.
 HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
   CMD ["wirewatch", "health"]
 CMD ["wirewatch", "run"]

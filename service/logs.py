@@ -28,6 +28,10 @@ def setup_logging(verbose: bool = False) -> None:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     logging.getLogger().addHandler(handler)
     logging.getLogger().setLevel(logging.DEBUG if verbose else logging.INFO)
+    # A tick skipped because the last one still runs is routine: APScheduler says so at
+    # WARNING every second on a busy worker.
+    logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
+    logging.getLogger("apscheduler.executors").setLevel(logging.ERROR)
     for noisy in (
         "aiohttp",
         "apscheduler",

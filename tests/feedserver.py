@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import threading
+import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ class Route:
 class RecordedRequest:
     path: str
     headers: dict[str, str]  # lower-case keys
+    at: float = 0.0  # time.monotonic() when it arrived
 
 
 def trickle(stop: threading.Event, chunk: bytes = b" ", interval: float = 0.05) -> Iterator[bytes]:
@@ -88,7 +90,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 (http.server naming)
         owner = self.server.owner
         headers = {k.lower(): v for k, v in self.headers.items()}
-        owner.requests.append(RecordedRequest(self.path, headers))
+        owner.requests.append(RecordedRequest(self.path, headers, time.monotonic()))
         route = owner.lookup(self.path)
         if route is None:
             self._send(Route(status=404, body=b"not found"))

@@ -35,7 +35,8 @@ def free_port() -> int:
 
 def test_the_image_runs_as_a_non_root_user_with_a_data_volume() -> None:
     assert re.search(r"^USER (?!root)\w+", DOCKERFILE, re.M)
-    assert 'VOLUME ["/app/data"]' in DOCKERFILE
+    assert 'VOLUME ["/app/data", "/app/outbox"]' in DOCKERFILE
+    assert "COPY config.yaml" not in DOCKERFILE  # mounted, so edits apply live
     assert DOCKERFILE.count("FROM ") >= 2  # multi-stage
 
 

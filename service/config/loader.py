@@ -21,6 +21,7 @@ from .yamlsource import Document, read_yaml_guarded
 
 CONFIG_ENV = "WIREWATCH_CONFIG"
 DATABASE_ENV = "WIREWATCH_DATABASE_URL"
+LISTEN_ENV = "WIREWATCH_LISTEN"  # e.g. 0.0.0.0:8080 in a container, whatever the file says
 
 
 def load_config(path: str | Path | None = None, env: Mapping[str, str] | None = None) -> Config:
@@ -84,6 +85,11 @@ def _validate(
     if override:
         data["database"] = override
         document.from_env.add("database")
+    listen = env.get(LISTEN_ENV)
+    if listen:
+        server = data.get("server")
+        data["server"] = {**(server if isinstance(server, dict) else {}), "listen": listen}
+        document.from_env.add("server.listen")
     problems = cross_check(data, file, document.positions)
     already = {p.path for p in document.problems}  # e.g. an unset ${VAR}: said once is enough
     try:

@@ -10,16 +10,21 @@ from __future__ import annotations
 
 import asyncio
 import queue
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from typing import TypeVar
 
+from sqlalchemy.orm import Session
+
 from service.poll.state import PollOutcome
 from service.poll.store_feed import StoreJob, store_feed
 from service.store import Database
+from service.store.failures import is_transient
 
 T = TypeVar("T")
+TRANSIENT_TRIES = 4
 STORE_BATCH = 32  # feeds a store transaction takes at most: bounded write-lock time
 
 
@@ -54,11 +59,7 @@ class FeedWriter:
         try:
             with self.db.transaction() as session:
                 for job, done in jobs:
-                    try:
-                        with session.begin_nested():
-                            outcomes.append((done, store_feed(session, job, self.now())))
-                    except Exception as exc:
-                        outcomes.append((done, exc))
+                    outcomes.append((done, self._store_one(session, job)))
         except Exception as exc:  # the commit itself failed: nothing of the batch is stored
             outcomes = [(done, exc) for _, done in jobs]
         for done, outcome in outcomes:
@@ -66,6 +67,19 @@ class FeedWriter:
                 done.set_exception(outcome)
             else:
                 done.set_result(outcome)
+
+    def _store_one(self, session: Session, job: StoreJob) -> PollOutcome | BaseException:
+        """One feed in its savepoint. Workers storing reports of one story at once may
+        deadlock on its index rows; PostgreSQL then fails one of them, which tries again."""
+        for attempt in range(TRANSIENT_TRIES):
+            try:
+                with session.begin_nested():
+                    return store_feed(session, job, self.now())
+            except Exception as exc:
+                if not is_transient(exc) or attempt == TRANSIENT_TRIES - 1:
+                    return exc
+                time.sleep(0.05 * (attempt + 1))
+        raise AssertionError("unreachable")
 
     def close(self) -> None:
         self.executor.shutdown(wait=True)

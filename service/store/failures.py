@@ -59,3 +59,15 @@ def _connection_failure(text: str) -> bool:
             "password authentication failed",
         )
     )
+
+
+def is_transient(exc: BaseException) -> bool:
+    """A conflict between concurrent transactions that trying again resolves: PostgreSQL's
+    deadlock (40P01) or serialization failure (40001), SQLite's busy lock."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    if code in ("40P01", "40001"):
+        return True
+    text = str(exc.orig).lower()
+    return "deadlock detected" in text or "database is locked" in text

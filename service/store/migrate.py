@@ -20,6 +20,7 @@ from service.store.db import Database
 if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
 
+MIGRATION_LOCK = 0x77697265  # "wire": the advisory lock key of schema upgrades
 _REVISION = re.compile(r"""^revision(?:\s*:\s*str)?\s*=\s*["']([^"']+)["']""", re.M)
 _DOWN = re.compile(r"""^down_revision(?:\s*:[^=]*)?=\s*(?:["']([^"']+)["']|None)""", re.M)
 
@@ -56,6 +57,10 @@ def upgrade(db: Database) -> tuple[str | None, str]:
 
     cfg = _alembic_config(db)
     with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # Workers started together (docker compose up) migrate one at a time; the
+            # others then find the schema at head. Released with the transaction.
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
     return before, head_revision()

@@ -7,8 +7,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from service.store.db import Database
 from service.store.models import ArticleRow, SourceRow
 
 
@@ -49,6 +51,22 @@ def sync_sources(session: Session, specs: list[SourceSpec], now: datetime) -> Sy
     for row in rows.values():
         row.in_config = False
     return SyncReport(tuple(added), tuple(changed), tuple(removed))
+
+
+SYNC_ATTEMPTS = 3
+
+
+def sync_sources_in(db: Database, specs: list[SourceSpec], now: datetime) -> SyncReport:
+    """sync_sources in a transaction of its own. Workers started together race to add the
+    same new sources: the one that loses finds them added, and goes again (bounded)."""
+    for attempt in range(SYNC_ATTEMPTS):
+        try:
+            with db.transaction() as session:
+                return sync_sources(session, specs, now)
+        except IntegrityError:
+            if attempt == SYNC_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _new_row(spec: SourceSpec, now: datetime) -> SourceRow:

@@ -41,7 +41,9 @@ def stories_by_key(session: Session, keys: list[str]) -> dict[str, int]:
 
 
 def insert_keys(session: Session, keys: dict[str, int | None]) -> None:
-    insert_ignore(session, StoryKeyRow, [{"key": k, "story_id": s} for k, s in keys.items()])
+    # In key order: concurrent workers then lock the same keys in the same order.
+    rows = [{"key": k, "story_id": s} for k, s in sorted(keys.items())]
+    insert_ignore(session, StoryKeyRow, rows)
 
 
 def band_rows(
@@ -87,6 +89,7 @@ def insert_bands(session: Session, rows: list[tuple[int, int | None, int]]) -> N
     per-row parameter processing (plain integers need none)."""
     if not rows:
         return
+    rows = sorted(rows, key=lambda row: (row[0], row[1] or 0))  # one lock order for all workers
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         sql = (

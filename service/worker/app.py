@@ -10,7 +10,7 @@ from service.clock import Clock, SystemClock
 from service.config import Config, load_or_exit
 from service.store import Database
 from service.store.migrate import upgrade
-from service.store.sources import SourceSpec, SyncReport, sync_sources
+from service.store.sources import SourceSpec, SyncReport, sync_sources_in
 
 if TYPE_CHECKING:
     from service.digest.sender import DigestSender
@@ -63,5 +63,4 @@ def digest_sender(app: App, worker: str = "digest") -> DigestSender:
 
 
 def sync(app: App) -> SyncReport:
-    with app.db.transaction() as session:
-        return sync_sources(session, source_specs(app.config), app.clock.now())
+    return sync_sources_in(app.db, source_specs(app.config), app.clock.now())

@@ -86,9 +86,21 @@ class Worker:
 
     async def renew_tick(self) -> None:
         """Renew the leases of sources being polled and the claims of messages being sent."""
-        for renew in (self.runtime.poller.renew_leases, self.runtime.deliverer.renew_claims):
+        poller = self.runtime.poller
+
+        async def sources() -> None:
+            # On the writer thread, in turn with its flushes: two connections of one worker
+            # updating the same rows in different orders would deadlock.
+            await poller.writer.run(poller.renew_leases)
+
+        async def messages() -> None:
+            await asyncio.to_thread(self.runtime.deliverer.renew_claims)
+
+        for renew in (sources, messages):
             try:
-                await asyncio.to_thread(renew)
+                await renew()
+            except asyncio.CancelledError:
+                return  # the worker is stopping
             except Exception as exc:
                 logs.error("lease.renew_failed", error=repr(exc))
 
@@ -97,6 +109,8 @@ class Worker:
         WARNING filter shows an outage without the noise of every single poll."""
         try:
             counts = await asyncio.to_thread(self.runtime.source_counts)
+        except asyncio.CancelledError:
+            return  # the worker is stopping
         except Exception as exc:
             logs.error("sources.summary_failed", error=repr(exc))
             return
@@ -160,6 +174,8 @@ def _guarded(name: str, job: Callable[[], Awaitable[object]]) -> Callable[[], Aw
     async def run() -> None:
         try:
             await job()
+        except asyncio.CancelledError:
+            return  # the worker is stopping: a job cut short is no error
         except Exception as exc:
             logs.error("job.failed", job=name, error=repr(exc))
 
