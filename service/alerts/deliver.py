@@ -14,8 +14,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from service import logs, metrics
+from service.alerts.lookback import LookBack
 from service.notify.base import AlertMessage, Delivered, Notifier, NotifyError
-from service.store import Database, outbox, pauses
+from service.store import Database, outbox, outbox_admin, pauses
 from service.store.models import DeliveryRow
 
 MAX_BACKOFF = timedelta(minutes=10)
@@ -24,7 +25,6 @@ THROTTLE_WINDOW = timedelta(hours=1)
 SUMMARY_HEADLINES = 10
 
 _EVERY = "\x00every channel"  # a key of `deferred` no channel name can be
-LOOK_BACK_MARGIN = timedelta(seconds=5)  # clocks of workers and Slack differ a little
 BACKLOG_ROUNDS = 20  # rounds of deliver_backlog: bounded, whatever keeps failing
 
 
@@ -55,10 +55,6 @@ class Pending:
             row.created_at,
             in_flight,
         )
-
-
-def _is_channel_id(channel: str) -> bool:
-    return channel[:1] in ("C", "G", "D") and channel[1:].isalnum() and channel.isupper()
 
 
 def backoff(attempts: int, retry_after: float | None) -> timedelta:
@@ -103,7 +99,7 @@ class Deliverer:
         self.max_per_hour = max_per_hour
         self.pacer = pacer or ChannelPacer()
         self.held: set[int] = set()  # rows claimed by this worker and not finished yet
-        self._warned_history = False
+        self.look_back = LookBack(db, lambda: self.notifier)
         self.summarize_after = summarize_after
         self._paused: set[str] = set()  # channels paused when this round began
 
@@ -158,7 +154,7 @@ class Deliverer:
         with self.db.transaction() as session:
             resumed = pauses.resume_all(session)
             if resumed:
-                outbox.due_now(session, self.now())
+                outbox_admin.due_now(session, self.now())
         if resumed:
             logs.event("deliver.resumed", pauses=resumed, why="config changed")
 
@@ -205,7 +201,12 @@ class Deliverer:
             if resolved is None:
                 return 0
             msg = replace(msg, thread_ts=resolved[1], channel=resolved[0] or msg.channel)
-        if item.in_flight and (found := await self._already_posted(item, msg)) is not None:
+        found = (
+            await self.look_back.find(msg, item.dedup_key, item.created_at)
+            if (item.in_flight and item.created_at is not None)
+            else None
+        )
+        if found is not None:
             with self.db.transaction() as session:
                 outbox.mark_sent(session, item.id, self.now(), found.channel, found.ts)
             logs.event("deliver.recovered", id=item.id, kind=item.kind, channel=item.channel)
@@ -234,34 +235,6 @@ class Deliverer:
             if latency >= 0:
                 metrics.ALERT_LATENCY.observe(latency)
         return 1
-
-    async def _already_posted(self, item: Pending, msg: AlertMessage) -> Delivered | None:
-        """Whether the message of a worker that died mid-call reached Slack: looked up by
-        its metadata in the channel's recent history, so a crash never posts it twice."""
-        if not self.notifier.can_look_back or item.created_at is None:
-            return None
-        # The id Slack gave the channel before saves a conversations.list.
-        channel = msg.channel if _is_channel_id(msg.channel) else self._channel_id(msg.channel)
-        since = item.created_at - LOOK_BACK_MARGIN
-        try:
-            return await self.notifier.find_delivered(
-                replace(msg, channel=channel or msg.channel), item.dedup_key, since
-            )
-        except NotifyError as exc:
-            if not self._warned_history:
-                self._warned_history = True
-                logs.warning(
-                    "deliver.history_unreadable",
-                    channel=item.channel,
-                    error=exc.message,
-                    hint="add the channels:history (and groups:history) scope to the Slack "
-                    "app: without it, a message whose worker died mid-call is posted again",
-                )
-            return None
-
-    def _channel_id(self, channel: str) -> str | None:
-        with self.db.transaction() as session:
-            return outbox.known_channel_id(session, channel)
 
     def _failed(self, item: Pending, exc: NotifyError, deferred: dict[str, datetime]) -> None:
         if exc.pause is not None:

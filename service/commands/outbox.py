@@ -14,7 +14,7 @@ import sys
 from typing import Any
 
 from service.commands.sources import iso
-from service.store import outbox, pauses
+from service.store import outbox_admin, pauses
 from service.store.models import DeliveryRow
 from service.worker.app import open_app
 
@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.action == "retry":
             with app.db.transaction() as session:
-                count = outbox.requeue(session, args.ids or None, app.clock.now())
+                count = outbox_admin.requeue(session, args.ids or None, app.clock.now())
                 pauses.probe_now(session, app.clock.now())
             print(f"{count} failed messages queued again; paused channels are tried at once")
             return 0
@@ -39,11 +39,11 @@ def run(args: argparse.Namespace) -> int:
                 )
                 return 2
             with app.db.transaction() as session:
-                count = outbox.drop(session, args.ids)
+                count = outbox_admin.drop(session, args.ids)
             print(f"{count} messages dropped (never to be sent)")
             return 0
         with app.db.transaction() as session:
-            rows = [_row(r) for r in outbox.listing(session, SHOWN, LIMIT)]
+            rows = [_row(r) for r in outbox_admin.listing(session, SHOWN, LIMIT)]
             paused = [
                 {"channel": p.channel or "(every channel)", "error": p.error,
                  "since": iso(p.paused_at), "what_to_do": p.message}

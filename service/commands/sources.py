@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from service.config import ConfigError, database_of, load_config
-from service.store import Database, configs, outbox, pauses
+from service.store import Database, configs, outbox, outbox_admin, pauses
 from service.store import sources as source_repo
 from service.store.migrate import current_revision
 from service.store.models import SourceRow
@@ -99,10 +99,10 @@ def status_lines(db: Database) -> list[str]:
     lines = []
     with db.transaction() as session:
         paused = pauses.active(session)
-        waiting_at = outbox.waiting_by_channel(session)
+        waiting_at = outbox_admin.waiting_by_channel(session)
         live = configs.latest(session)
         rejected = configs.latest(session, "rejected")
-        failed = outbox.recent_failures(session, limit=5)
+        failed = outbox_admin.recent_failures(session, limit=5)
         waiting = outbox.count_waiting(session)
     if live is not None:
         lines.append(f"\nconfig: {live.path} live since {iso(live.applied_at)}")

@@ -29,7 +29,7 @@ from service.demo.server import (
 from service.digest.build import subject
 from service.poll.poller import PollOutcome
 from service.store import articles as article_repo
-from service.store import outbox
+from service.store import outbox_admin
 from service.store.models import ArticleRow, StoryRow
 from service.worker.app import App, digest_sender, open_app
 from service.worker.wiring import Runtime
@@ -167,7 +167,7 @@ async def run_cycles(
 def alert_counts(app: App) -> tuple[tuple[ThemeAlerts, ...], int]:
     """Alerts delivered per theme (every theme listed), and follow-ups delivered."""
     with app.db.transaction() as session:
-        rows = outbox.sent_counts(session)
+        rows = outbox_admin.sent_counts(session)
     by_id = {theme_id: 0 for theme_id in app.rules.themes}
     followups = 0
     for (kind, theme_id), count in rows.items():

@@ -31,6 +31,10 @@ STORE_BATCH = 32  # feeds a store transaction takes at most: bounded write-lock 
 class FeedWriter:
     def __init__(self, db: Database, now: Callable[[], datetime]) -> None:
         self.db, self.now = db, now
+        # Batching helps SQLite's one writer. On PostgreSQL, workers store side by side: a
+        # feed a transaction keeps every transaction's locks in one order (keys, bands, hits,
+        # outbox rows, each sorted), so two workers can never deadlock on a shared story.
+        self.batch = 1 if db.dialect == "postgresql" else STORE_BATCH
         self.executor = ThreadPoolExecutor(1, thread_name_prefix="wirewatch-writer")
         self.jobs: queue.SimpleQueue[tuple[StoreJob, Future[PollOutcome]]] = queue.SimpleQueue()
 
@@ -48,7 +52,7 @@ class FeedWriter:
     def store_queued(self) -> None:
         """Store every feed waiting (at most STORE_BATCH) in one transaction."""
         jobs: list[tuple[StoreJob, Future[PollOutcome]]] = []
-        while len(jobs) < STORE_BATCH:
+        while len(jobs) < self.batch:
             try:
                 jobs.append(self.jobs.get_nowait())
             except queue.Empty:

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from functools import partial
 
-from . import unicode_tables
+from .unicode_tables import NFKC_UNSTABLE_BMP, tables_current
 
 Offsets = list[int] | None
 
@@ -46,7 +46,7 @@ def unstable_bmp_ranges() -> list[tuple[int, int]]:
 
 
 def _unstable_re() -> re.Pattern[str]:
-    ranges = unicode_tables.NFKC_UNSTABLE_BMP if unicode_tables.current() else None
+    ranges = NFKC_UNSTABLE_BMP if tables_current() else None
     body = "".join(f"\\u{lo:04x}-\\u{hi:04x}" for lo, hi in ranges or unstable_bmp_ranges())
     return re.compile(f"[{body}]+")
 

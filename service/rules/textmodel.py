@@ -14,9 +14,9 @@ import re
 import unicodedata
 from functools import cache
 
-from . import unicode_tables
 from .normmap import nfkc_with_map
 from .scripts import CJK_RANGES, INTERPUNCTS
+from .unicode_tables import MARKS, tables_current
 
 _APOS = "'\u2019\u02bc\u2018"
 # Python's [^\W_] is exactly Unicode L + N; U+02BC (an apostrophe) is Lm, so exclude it.
@@ -65,7 +65,7 @@ def _token_re(cjk: str) -> re.Pattern[str]:
     )
 
 
-_MARKS = list(unicode_tables.MARKS) if unicode_tables.current() else mark_ranges()
+_MARKS = list(MARKS) if tables_current() else mark_ranges()
 _TOKEN_BMP = _token_re(_class(_bmp(CJK_RANGES)))
 _MARK_BMP = re.compile(f"[{_class(_bmp(_MARKS))}]")
 _COMPLEX_BMP = re.compile(f"[{_class(_bmp(CJK_RANGES))}{_class(_bmp(_MARKS))}]")

@@ -14,7 +14,7 @@ import unicodedata
 UNIDATA_VERSION = "14.0.0"
 
 
-def current() -> bool:
+def tables_current() -> bool:
     """Whether these tables were made from the running Python's Unicode version."""
     return unicodedata.unidata_version == UNIDATA_VERSION
 

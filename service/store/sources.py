@@ -146,13 +146,19 @@ def claim_due(
 def renew_leases(
     session: Session, source_ids: list[int], worker: str, now: datetime, lease: timedelta
 ) -> None:
-    """Extend this worker's leases on sources it is still polling."""
-    if source_ids:
-        session.execute(
-            update(SourceRow)
-            .where(SourceRow.id.in_(source_ids), SourceRow.lease_owner == worker)
-            .values(lease_until=now + lease)
-        )
+    """Extend this worker's leases on sources it is still polling. Rows being written right
+    now (a poll finishing, which releases the lease anyway) are skipped, not waited for:
+    waiting there could deadlock with this worker's own writer."""
+    if not source_ids:
+        return
+    mine = select(SourceRow.id).where(SourceRow.id.in_(source_ids), SourceRow.lease_owner == worker)
+    if session.get_bind().dialect.name == "postgresql":
+        mine = mine.with_for_update(skip_locked=True)
+    session.execute(
+        update(SourceRow)
+        .where(SourceRow.id.in_(mine.scalar_subquery()))
+        .values(lease_until=now + lease)
+    )
 
 
 def release_leases(session: Session, worker: str) -> None:

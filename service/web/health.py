@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from service.config import Config
 from service.digest.schedule import due_period, scheduled_instant
-from service.store import Database, configs, outbox, pauses
+from service.store import Database, configs, outbox_admin, pauses
 from service.store import health as facts
 from service.store import sources as source_repo
 from service.store.failures import describe
@@ -49,7 +49,7 @@ def check(db: Database, config: Config, head: str, now: datetime, started: datet
             return health
         with db.transaction() as session:
             health.sources = source_repo.status_counts(session)
-            health.deliveries = outbox.status_counts(session)
+            health.deliveries = outbox_admin.status_counts(session)
             _sources(health, facts.sources(session), now, started)
             _delivery(health, session)
             _config(health, session)

@@ -42,16 +42,20 @@ class Worker:
         self.scheduler = AsyncIOScheduler(timezone=UTC)
 
     def start(self) -> None:
-        add = self.scheduler.add_job
         opts = {"coalesce": True, "max_instances": 1, "misfire_grace_time": MISFIRE_GRACE}
-        add(self.poll_tick, "interval", seconds=TICK_SECONDS, id="poll", **opts)
-        add(self.deliver_tick, "interval", seconds=TICK_SECONDS, id="deliver", **opts)
-        add(self.flush_tick, "interval", seconds=TICK_SECONDS, id="flush", **opts)
-        add(self.renew_tick, "interval", seconds=RENEW_SECONDS, id="renew", **opts)
-        add(self.summary_tick, "interval", seconds=SUMMARY_SECONDS, id="summary", **opts)
-        add(self.prune_tick, "interval", seconds=PRUNE_SECONDS, id="prune", **opts)
-        for name, (seconds, job) in self.extra_jobs.items():
-            add(_guarded(name, job), "interval", seconds=seconds, id=name, **opts)
+        jobs: dict[str, tuple[float, Callable[[], Awaitable[object]]]] = {
+            "poll": (TICK_SECONDS, self.poll_tick),
+            "deliver": (TICK_SECONDS, self.deliver_tick),
+            "flush": (TICK_SECONDS, self.flush_tick),
+            "renew": (RENEW_SECONDS, self.renew_tick),
+            "summary": (SUMMARY_SECONDS, self.summary_tick),
+            "prune": (PRUNE_SECONDS, self.prune_tick),
+            **self.extra_jobs,
+        }
+        for name, (seconds, job) in jobs.items():
+            self.scheduler.add_job(
+                _guarded(name, job), "interval", seconds=seconds, id=name, **opts
+            )
         self.scheduler.start()
 
     async def poll_tick(self) -> None:
@@ -89,9 +93,9 @@ class Worker:
         poller = self.runtime.poller
 
         async def sources() -> None:
-            # On the writer thread, in turn with its flushes: two connections of one worker
-            # updating the same rows in different orders would deadlock.
-            await poller.writer.run(poller.renew_leases)
+            # Not on the writer thread: behind a queue of stores a renewal could come too
+            # late. The renewal skips rows the writer holds (store/sources.renew_leases).
+            await asyncio.to_thread(poller.renew_leases)
 
         async def messages() -> None:
             await asyncio.to_thread(self.runtime.deliverer.renew_claims)

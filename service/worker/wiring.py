@@ -19,7 +19,7 @@ from service.notify.console import ConsoleNotifier
 from service.poll.fetch import Fetcher, FetchLimits
 from service.poll.poller import Poller, PollSettings
 from service.poll.sandbox import ParseSandbox
-from service.store import configs, outbox
+from service.store import configs, outbox_admin
 from service.store import sources as source_repo
 from service.store import themes as theme_states
 from service.stories.decide import Grouping
@@ -175,7 +175,7 @@ class Runtime:
         ]
         with self.app.db.transaction() as session:
             for theme_id, was, now in moved:
-                count = outbox.retarget(session, theme_id, was, now)
+                count = outbox_admin.retarget(session, theme_id, was, now)
                 if count:
                     logs.event("deliver.retargeted", theme=theme_id, to=now, messages=count)
         self.deliverer.resume_all()

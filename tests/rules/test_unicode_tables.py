@@ -20,7 +20,7 @@ TABLES = Path(unicode_tables.__file__)
 
 
 def test_the_stored_tables_are_todays_scan() -> None:
-    if not unicode_tables.current():
+    if not unicode_tables.tables_current():
         pytest.skip(f"tables are for Unicode {unicode_tables.UNIDATA_VERSION}; they rescan here")
     assert list(unicode_tables.MARKS) == mark_ranges()
     assert list(unicode_tables.NFKC_UNSTABLE_BMP) == unstable_bmp_ranges()
@@ -38,7 +38,7 @@ def generate() -> str:
     head = head.replace(f"Unicode {unicode_tables.UNIDATA_VERSION};", f"Unicode {version};")
     return (
         f'{head}UNIDATA_VERSION = "{version}"\n\n\n'
-        "def current() -> bool:\n"
+        "def tables_current() -> bool:\n"
         '    """Whether these tables were made from the running Python\'s Unicode version."""\n'
         "    return unicodedata.unidata_version == UNIDATA_VERSION\n\n\n"
         + _table("MARKS", mark_ranges())
