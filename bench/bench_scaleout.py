@@ -81,6 +81,8 @@ def measure(
             deadline = time.monotonic() + args.warmup
             while farm.stats()["requests"] < target and time.monotonic() < deadline:
                 time.sleep(0.5)
+            if farm.stats()["requests"] < target:
+                print(f"warning: {workers} worker(s) did not finish warming up in {args.warmup} s")
             before, start = farm.stats()["requests"], time.monotonic()
             time.sleep(args.seconds)
             polls = farm.stats()["requests"] - before
@@ -101,7 +103,7 @@ def main() -> None:
     parser.add_argument("--delay", type=float, default=0.3, help="farm latency, seconds")
     parser.add_argument("--concurrency", type=int, default=16, help="in flight, per worker")
     parser.add_argument("--interval", type=int, default=2, help="polling interval, seconds")
-    parser.add_argument("--warmup", type=float, default=120.0, help="at most, seconds")
+    parser.add_argument("--warmup", type=float, default=240.0, help="at most, seconds")
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()

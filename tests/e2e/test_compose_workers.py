@@ -1,7 +1,7 @@
 """docker-compose.yml, checked without a Docker engine (none runs on these machines): its
 services are what production needs, and its commands, run here as processes, scale out on
 one PostgreSQL: three `wirewatch run` workers poll every source once per interval, post
-every alert once, and one killed with SIGKILL loses nothing (issue 16)."""
+every alert and the digest once, and one killed with SIGKILL loses nothing (issue 16)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +89,13 @@ def test_three_workers_on_postgres_share_the_sources_and_survive_a_sigkill(
             body = rss([Item(title, f"https://wire.example/{n}")])
             feeds.route(f"/f{n}", body=body, etag=f'"v{n}"')
             sources.append((f"Outlet {n}", feeds.url(f"/f{n}")))
-        config = write_config(tmp_path, "sqlite:///unused.db", sources, slack_api=slack.api_url)
+        # A digest due while they run: exactly one of the three may send it.
+        due = (datetime.now(UTC) + timedelta(seconds=75)).strftime("%H:%M")
+        digest = f'digests:\n  - name: desk\n    at: "{due}"\n    timezone: UTC\n'
+        digest += "    to: [desk@example.org]\n    send_empty: true\n"
+        config = write_config(
+            tmp_path, "sqlite:///unused.db", sources, slack_api=slack.api_url, extra=digest
+        )
         text = config.read_text()
         text = text.replace("interval: 10m", f"interval: {int(INTERVAL)}s")
         text = text.replace("timeout: 5s", "timeout: 5s\n  per_host: 64")
@@ -123,6 +130,9 @@ def test_three_workers_on_postgres_share_the_sources_and_survive_a_sigkill(
             time.sleep(30 + INTERVAL * 2.5)  # a lease, then two intervals
             polls = _polls(feeds)
             assert _wait(lambda: len(slack.messages) >= len(QUAD_HEADLINES), 30)
+            sent = tmp_path / "outbox"
+            assert _wait(lambda: any(sent.glob("*.eml")), 45), "the digest was not sent"
+            time.sleep(2)  # room for a second copy, if one were coming
         finally:
             for worker in workers[1:]:
                 worker.send_signal(signal.SIGTERM)
@@ -136,6 +146,7 @@ def test_three_workers_on_postgres_share_the_sources_and_survive_a_sigkill(
     assert all(max(times) > killed_at for times in polls.values())
     gaps = [b - a for times in polls.values() for a, b in zip(times, times[1:], strict=False)]
     assert min(gaps) >= INTERVAL * 0.85, "a source was polled twice within an interval"
+    assert len(list((tmp_path / "outbox").glob("*.eml"))) == 1  # one digest, not three
     texts = [m.text for m in slack.messages]
     assert len(texts) == len(set(texts)) == len(QUAD_HEADLINES)  # each alert once, none lost
 
