@@ -65,6 +65,19 @@ def test_the_image_command_starts_the_service_and_its_health_check_passes(tmp_pa
             time.sleep(0.5)
         assert probe.returncode == 0, probe.stderr
         assert json.loads(probe.stdout.split(" ", 1)[1])["status"] == "ok"
+        # A rejected edit: the health check still asks the service, which says so.
+        config.write_text(config.read_text() + "polling:\n  intervall: 5m\n")
+        deadline = time.monotonic() + 30
+        while True:
+            probe = subprocess.run(
+                [str(bindir / health[0]), *health[1:]], env=env, cwd=tmp_path,
+                capture_output=True, text=True,
+            )  # fmt: skip
+            if probe.returncode != 0 or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        assert probe.returncode == 1 and probe.stdout.startswith("503 ")
+        assert "rejected" in json.loads(probe.stdout.split(" ", 1)[1])["reasons"][0]
     finally:
         service.send_signal(signal.SIGTERM)
         _, err = service.communicate(timeout=60)

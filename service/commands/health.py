@@ -7,12 +7,13 @@ import sys
 import urllib.error
 import urllib.request
 
-from service.config import load_or_exit
+from service.config import listen_of
 
 
 def run(args: argparse.Namespace) -> int:
-    config = load_or_exit(args.config)
-    host, _, port = config.server.listen.rpartition(":")
+    # Not the validated config: a rejected edit must not stop the check asking the service,
+    # which runs its last good config and says so in /healthz.
+    host, _, port = listen_of(args.config).rpartition(":")
     if host in ("0.0.0.0", "::", "[::]", ""):
         host = "127.0.0.1"
     url = f"http://{host}:{port}/healthz"

@@ -7,7 +7,7 @@
 Every problem in the file is collected and raised together as ConfigError.
 """
 
-from .loader import database_of, load_config, load_or_exit, parse_config
+from .loader import database_of, listen_of, load_config, load_or_exit, parse_config
 from .models import (
     Config,
     Dedup,
@@ -40,6 +40,7 @@ __all__ = [
     "Theme",
     "_compile_rules",
     "database_of",
+    "listen_of",
     "load_config",
     "load_or_exit",
     "parse_clock",

@@ -140,12 +140,26 @@ def database_of(path: str | Path | None = None, env: Mapping[str, str] | None = 
     env = os.environ if env is None else env
     if env.get(DATABASE_ENV):
         return str(env[DATABASE_ENV])
+    value = _raw(path, env).get("database")
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def listen_of(path: str | Path | None = None, env: Mapping[str, str] | None = None) -> str:
+    """Where the running service listens, read even from an invalid file (the health check
+    must still ask the service, which keeps its last good config)."""
+    env = os.environ if env is None else env
+    if env.get(LISTEN_ENV):
+        return str(env[LISTEN_ENV])
+    server = _raw(path, env).get("server")
+    value = server.get("listen") if isinstance(server, dict) else None
+    return value if isinstance(value, str) and ":" in value else "127.0.0.1:8080"
+
+
+def _raw(path: str | Path | None, env: Mapping[str, str]) -> dict[str, Any]:
     where = Path(path or env.get(CONFIG_ENV) or "config.yaml")
     try:
         text = where.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
-        return None
+        return {}
     document = read_yaml_guarded(text, str(where), env)
-    data = document.data if isinstance(document.data, dict) else {}
-    value = data.get("database")
-    return value if isinstance(value, str) and value.strip() else None
+    return document.data if isinstance(document.data, dict) else {}

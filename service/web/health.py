@@ -70,11 +70,17 @@ def _sources(
         return
     failing = [r for r in rows if r.status == "error"]
     example = f" (e.g. {failing[0].name}: {failing[0].last_error})" if failing else ""
-    minutes = int(longest.total_seconds() // 60)
     health.reasons.append(
-        f"no source fetched successfully for {minutes} min: {len(failing)} of {len(rows)} "
+        f"no source fetched successfully for {_span(longest)}: {len(failing)} of {len(rows)} "
         f"failing{example}; see `wirewatch sources`"
     )
+
+
+def _span(delta: timedelta) -> str:
+    seconds = int(delta.total_seconds())
+    if seconds < 120:
+        return f"{seconds} s"
+    return f"{seconds // 60} min" if seconds < 7200 else f"{seconds // 3600} h"
 
 
 def _delivery(health: Health, session: Session) -> None:
