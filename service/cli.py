@@ -51,7 +51,7 @@ def _backtest(p: argparse.ArgumentParser) -> None:
     group = p.add_mutually_exclusive_group(required=True)
     group.add_argument("--theme", metavar="ID")
     group.add_argument("--query", "-q", metavar="Q")
-    p.add_argument("--since", default="30d", help="how far back (default 30d)")
+    p.add_argument("--since", default="30d", help="how far back: 30d, or a date 2023-05-01")
     p.add_argument("--json", action="store_true")
 
 

@@ -169,6 +169,8 @@ def _story(
         link=f"https://news.example.org/2026/11/{slug}",
         outlets=outlets,
         first_seen=PERIOD_END - timedelta(hours=hours_ago),
+        # Published shortly before it was found, as outlets' feeds say.
+        published=PERIOD_END - timedelta(hours=hours_ago, minutes=4),
         summary=summary,
         spans=_spans("title", title, terms) + _spans("summary", summary, terms),
     )

@@ -208,3 +208,18 @@ def test_a_paused_slack_channel_is_in_the_footer_with_what_to_do() -> None:
     assert "/invite @app in #asia-desk" in text
     html = render_html(digest)
     assert "Needs attention" in html and "/invite @app in #asia-desk" in html
+
+
+def test_a_story_shows_when_it_was_published_and_labels_a_time_it_was_only_found() -> None:
+    from dataclasses import replace
+
+    from service.digest.view import digest_view
+
+    digest = sample_digest()
+    theme = digest.themes[0]
+    first = theme.stories[0]
+    old = replace(first, published=datetime(2023, 5, 20, 5, 0, tzinfo=UTC))  # a backfilled item
+    undated = replace(first, published=None)
+    for story, shown in ((old, "Sat 20 May 2023 14:00"), (undated, "found ")):
+        changed = replace(digest, themes=(replace(theme, stories=(story,)),))
+        assert digest_view(changed).themes[0].stories[0].time.startswith(shown)

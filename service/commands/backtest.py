@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import UTC, date, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from service.alerts.backtest import BacktestResult, backtest
 from service.commands.match import report_invalid_query, span_json
@@ -21,7 +23,7 @@ def run(args: argparse.Namespace) -> int:
     app = open_app(args.config)
     try:
         try:
-            since = app.clock.now() - parse_duration(args.since)
+            since = parse_since(args.since, app.clock.now(), app.config.timezone)
         except ValueError as exc:
             print(f"--since: {exc}", file=sys.stderr)
             return 2
@@ -70,8 +72,31 @@ def to_json(result: BacktestResult, theme: str | None, query: str) -> dict[str, 
     }
 
 
+def parse_since(text: str, now: datetime, timezone: str) -> datetime:
+    """`--since`: a duration back from now (30d, 12h) or a date (2023-05-01), which starts
+    at midnight in the configured time zone."""
+    try:
+        return now - parse_duration(text)
+    except ValueError:
+        pass
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(
+            f"{text!r} is neither a duration like 30d nor a date like 2023-05-01"
+        ) from None
+    return datetime.combine(day, time.min, ZoneInfo(timezone)).astimezone(UTC)
+
+
 def readable(result: BacktestResult, theme: str | None, query: str) -> str:
     tty = sys.stdout.isatty()
+    if not result.matches:
+        return (
+            f"{'theme ' + theme if theme else 'query'}: {query}\n"
+            f"no matches: none of the {result.scanned} articles stored since "
+            f"{iso(result.since)} match"
+            + ("" if result.scanned else " (none were stored in that period)")
+        )
     lines = [
         f"{'theme ' + theme if theme else 'query'}: {query}",
         f"{len(result.matches)} of {result.scanned} articles since {iso(result.since)} match, "

@@ -89,6 +89,8 @@ def _story(
         link=article.link,
         outlets=outlets,
         first_seen=story.first_seen if story else article.first_seen,
+        # normalize gives an undated entry its first-seen time: then it has no publication time
+        published=None if article.published == article.first_seen else article.published,
         summary=article.summary,
         spans=spans,
     )

@@ -18,6 +18,9 @@ class DigestStory:
     first_seen: datetime  # aware UTC
     summary: str
     spans: tuple[Span, ...] = ()  # offsets into title/summary of the matched terms
+    # When the first report was published, as its feed said; None when the feed gave no
+    # date (then the time shown is when it was found, and labelled so).
+    published: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

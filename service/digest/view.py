@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -143,7 +143,7 @@ def _story_view(s: DigestStory, zone: ZoneInfo) -> StoryView:
         title=highlight(s.title, s.spans, "title"),
         link=safe_link(s.link),
         outlets=build.outlets_label(s.outlets),
-        time=_day_time(s.first_seen, zone, with_date=False),
+        time=_story_time(s, zone),
         snippet=snippet(s.summary, s.spans),
     )
 
@@ -161,6 +161,22 @@ def _preheader(d: Digest, themes: tuple[ThemeView, ...]) -> str:
         return f"Nothing new since {_day_time(d.period_start, ZoneInfo(d.timezone))}."
     top = "".join(seg.text for seg in themes[0].stories[0].title)
     return f"{build.counts_phrase(d).capitalize()}. Top: {top}"
+
+
+def _story_time(s: DigestStory, zone: ZoneInfo) -> str:
+    """When the story was published, with its date when that is not within the last days
+    (a feed may carry items from months ago); when it was only found, said so."""
+    if s.published is None:
+        return "found " + _day_time(s.first_seen, zone, with_date=False)
+    local = s.published.astimezone(zone)
+    if s.first_seen - s.published <= RECENT:
+        return _day_time(s.published, zone, with_date=False)
+    if local.year != s.first_seen.astimezone(zone).year:
+        return f"{period_label(local.date())} {local:%H:%M}"  # "Sat 20 May 2023 14:00"
+    return _day_time(s.published, zone)
+
+
+RECENT = timedelta(days=5)  # older publication times show their date
 
 
 def _day_time(moment: datetime, zone: ZoneInfo, with_date: bool = True) -> str:

@@ -65,3 +65,25 @@ def test_backtest_json_lists_every_matching_article_with_its_story(
     for match in result["matches"]:
         assert set(match) >= {"title", "link", "source", "published", "story", "spans"}
         assert match["spans"][0]["field"] == "summary"
+
+
+def test_backtest_takes_a_date_and_says_plainly_when_nothing_matches(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    with FeedServer() as server:
+        item = Item("Canada proposes quad framework", "https://a.org/1", "A quadruple framework")
+        server.route("/a", body=rss([item]))
+        config = write_config(
+            tmp_path, f"sqlite:///{tmp_path / 'w.db'}", [("Outlet A", server.url("/a"))]
+        )
+        assert cli(capsys, "-c", str(config), "poll")[0] == 0
+    code, out, _ = cli(
+        capsys, "-c", str(config), "backtest", "-q", "quadruple", "--since", "2026-11-01", "--json"
+    )
+    assert code == 0
+    # Midnight in the config's time zone (Asia/Tokyo in the test config), said in UTC.
+    assert json.loads(out)["since"] == "2026-10-31T15:00:00Z"
+    code, out, _ = cli(capsys, "-c", str(config), "backtest", "-q", "rugby", "--since", "36500d")
+    assert code == 0 and "no matches: none of the 1 articles stored since" in out
+    code, _, err = cli(capsys, "-c", str(config), "backtest", "-q", "x", "--since", "May 1")
+    assert code == 2 and "neither a duration like 30d nor a date like 2023-05-01" in err
