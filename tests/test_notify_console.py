@@ -28,6 +28,7 @@ async def test_it_prints_one_readable_block_per_alert() -> None:
         "Thursday to resume regular shuttle diplomacy, a step officials in Tokyo and Seoul "
         "described as central to **normalizing** ties after years of disputes over wartime "
         "labour.\n"
+        "  matched: Kishida, Yoon, normalizing\n"
         "\n"
     )
     assert delivered.channel == "console" and delivered.ts

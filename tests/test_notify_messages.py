@@ -264,3 +264,27 @@ def test_published_time_is_shown_in_the_configured_timezone() -> None:
     assert local_time(when, "Asia/Tokyo") == "2025-03-14 09:30 JST"
     assert local_time(when, "Europe/London") == "2025-03-14 00:30 GMT"
     assert local_time(when, "Not/AZone") == "2025-03-14 00:30 UTC"
+
+
+def test_an_alert_that_matched_only_in_its_headline_says_which_terms_matched() -> None:
+    from service.domain import Span
+    from service.notify.base import AlertMessage
+    from service.notify.blocks import build_blocks
+    from service.notify.console import render_console
+
+    title = "Quad leaders meet in Wilmington"
+    msg = AlertMessage(
+        kind="alert",
+        channel="#news-alerts",
+        theme_id="quad",
+        theme_name="Quad",
+        title=title,
+        link="https://example.org/quad",
+        outlet="Kyodo News",
+        published=datetime(2024, 9, 21, 9, 0, tzinfo=UTC),
+        summary="The leaders discussed maritime security.",
+        spans=(Span("title", 0, 4, "Quad"),),
+    )
+    context = build_blocks(msg)["blocks"][1]["elements"][0]["text"]
+    assert context.endswith("matched: Quad")
+    assert "  matched: Quad" in render_console(msg)

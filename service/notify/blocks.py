@@ -11,7 +11,16 @@ from collections.abc import Callable
 from typing import Any
 
 from service.notify.base import AlertMessage
-from service.notify.mrkdwn import bold, clean, escape, fit, link, local_time, shorten
+from service.notify.mrkdwn import (
+    bold,
+    clean,
+    escape,
+    fit,
+    link,
+    local_time,
+    shorten,
+    to_word_edges,
+)
 from service.notify.snippet import make_snippet
 
 MAX_BLOCKS = 50
@@ -72,7 +81,25 @@ def _alert_context(msg: AlertMessage) -> str:
     when = local_time(msg.published, msg.timezone)
     outlet = fit(clean(msg.outlet), 500)
     theme = fit(clean(msg.theme_name), 500)
-    return f"*{outlet}* · {when} · {theme} · {PRIORITY_LABELS[msg.priority]}"
+    line = f"*{outlet}* · {when} · {theme} · {PRIORITY_LABELS[msg.priority]}"
+    terms = matched_terms(msg)
+    return line + (f" · matched: {fit(escape(', '.join(terms)), 300)}" if terms else "")
+
+
+def matched_terms(msg: AlertMessage, limit: int = 6) -> list[str]:
+    """The distinct terms that made the theme match, headline first: the reason an alert
+    fired, even when nothing in the teaser can be shown in bold."""
+    seen: dict[str, str] = {}
+    for span in sorted(msg.spans, key=lambda s: (s.field != "title", s.start)):
+        source = msg.title if span.field == "title" else msg.summary
+        text = span.text
+        if source[span.start : span.end] == span.text:  # widen "normaliz" to the word
+            start, end = to_word_edges(source, span.start, span.end)
+            text = source[start:end]
+        text = clean(text).strip()
+        if text and text.casefold() not in seen:
+            seen[text.casefold()] = text
+    return list(seen.values())[:limit]
 
 
 def _followup(msg: AlertMessage) -> tuple[str, list[Block]]:

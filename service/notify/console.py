@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import TextIO
 
 from service.notify.base import AlertMessage, Delivered
+from service.notify.blocks import matched_terms
 from service.notify.mrkdwn import clean, local_time
 from service.notify.snippet import make_snippet
 
@@ -82,6 +83,8 @@ def _alert(msg: AlertMessage, strong: Strong) -> list[str]:
     snippet = make_snippet(msg.summary, msg.spans).render(str, lambda term, _b, _a: strong(term))
     if snippet:
         lines.append(f"  {snippet}")
+    if terms := matched_terms(msg):
+        lines.append(f"  matched: {', '.join(terms)}")
     return lines
 
 
