@@ -259,10 +259,9 @@ class Deliverer:
         channel = pauses.EVERY_CHANNEL if exc.pause == "destination" else item.channel
         now = self.now()
         fix = exc.fix.format(channel=item.channel)
-        error = exc.message.split(": ", 1)[-1].split(" (HTTP", 1)[0]
+        error = exc.code
         with self.db.transaction() as session:
-            new = pauses.pause(session, channel, error, f"{exc.message}: {fix}", now)
-            probe = next(p.probe_at for p in pauses.active(session) if p.channel == channel)
+            new, probe = pauses.pause(session, channel, error, f"{exc.message}: {fix}", now)
             outbox.mark_retry(session, item.id, probe, exc.message, count_attempt=False)
             waiting = outbox.count_waiting(session)
         self._paused.add(channel)

@@ -10,14 +10,10 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from service import logs
-from service.notify.base import AlertMessage, Delivered, Notifier, NotifyError
+from service.notify.base import AlertMessage, Delivered, Notifier, NotifyError, is_channel_id
 from service.store import Database, outbox
 
 MARGIN = timedelta(seconds=5)  # the clocks of workers and Slack differ a little
-
-
-def is_channel_id(channel: str) -> bool:
-    return channel[:1] in ("C", "G", "D") and channel[1:].isalnum() and channel.isupper()
 
 
 class LookBack:

@@ -141,6 +141,7 @@ class NotifyError(Exception):
         retry_after: float | None = None,
         pause: Literal["destination", "channel"] | None = None,
         fix: str = "",
+        code: str = "",
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -148,12 +149,18 @@ class NotifyError(Exception):
         self.retry_after = retry_after
         self.pause = pause
         self.fix = fix
+        self.code = code  # the destination's own error code (Slack's "token_revoked"), if any
 
     def __repr__(self) -> str:
         return (
             f"NotifyError({self.message!r}, permanent={self.permanent}, "
             f"retry_after={self.retry_after})"
         )
+
+
+def is_channel_id(channel: str) -> bool:
+    """A Slack channel id ("C0123ABCD"), not a name from the config ("#asia-desk")."""
+    return channel[:1] in ("C", "G", "D") and channel[1:].isalnum() and channel.isupper()
 
 
 class Notifier(Protocol):

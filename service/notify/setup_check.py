@@ -9,14 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
-
-from slack_sdk.errors import SlackApiError, SlackClientError
 
 from service.notify.base import AlertMessage, NotifyError
 from service.notify.slack import SlackNotifier, WebhookNotifier, fix_for
-
-LIST_PAGES = 20
 
 
 @dataclass(frozen=True)
@@ -36,8 +31,7 @@ async def check_token(
     try:
         who = await notifier.auth_test()
     except NotifyError as exc:
-        error = exc.message.split(": ", 1)[-1].split(" (HTTP", 1)[0]
-        return [Finding(False, f"token: {exc.message}", fix_for(error) if exc.pause else "")]
+        return [Finding(False, f"token: {exc.message}", exc.fix)]
     found = [
         Finding(True, f"token: bot {who.get('user', '?')} in workspace {who.get('team', '?')}")
     ]
@@ -48,18 +42,16 @@ async def check_token(
 
 async def _channels(notifier: SlackNotifier, channels: Sequence[str]) -> list[Finding]:
     try:
-        known = await _list_channels(notifier)
-    except SlackApiError as exc:
-        error = str((exc.response.data or {}).get("error", "")) if exc.response else ""
+        known = await notifier.channels()
+    except NotifyError as exc:
+        why = exc.code or exc.message
         return [
             Finding(
                 None,
-                f"channels: cannot list them ({error}); the test message below checks one",
+                f"channels: cannot list them ({why}); the test message below checks one",
                 "add the channels:read scope (groups:read for private channels) to check all",
             )
         ]
-    except (TimeoutError, SlackClientError, OSError) as exc:
-        return [Finding(None, f"channels: cannot list them ({exc})")]
     findings = []
     for channel in channels:
         info = known.get(channel.lstrip("#"))
@@ -74,22 +66,6 @@ async def _channels(notifier: SlackNotifier, channels: Sequence[str]) -> list[Fi
     return findings
 
 
-async def _list_channels(notifier: SlackNotifier) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {}
-    cursor = None
-    for _ in range(LIST_PAGES):
-        response = await notifier.client.conversations_list(
-            types="public_channel,private_channel", exclude_archived=True, limit=200, cursor=cursor
-        )
-        for channel in response.get("channels") or []:
-            if isinstance(channel, dict) and channel.get("name"):
-                out[str(channel["name"])] = channel
-        cursor = (response.get("response_metadata") or {}).get("next_cursor")
-        if not cursor:
-            break
-    return out
-
-
 def test_message(channel: str) -> AlertMessage:
     return AlertMessage(
         kind="notice",
@@ -102,8 +78,7 @@ async def _test_message(notifier: SlackNotifier | WebhookNotifier, channel: str)
     try:
         sent = await notifier.send(test_message(channel))
     except NotifyError as exc:
-        error = exc.message.split(": ", 1)[-1].split(" (HTTP", 1)[0]
-        fix = fix_for(error).format(channel=channel) if exc.pause else ""
+        fix = exc.fix.format(channel=channel)
         return Finding(False, f"test message to {channel}: {exc.message}", fix)
     where = f"{channel} (ts {sent.ts})" if sent.ts else "the webhook's channel"
     return Finding(True, f"test message posted to {where}")

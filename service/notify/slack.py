@@ -23,7 +23,7 @@ from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from service.notify.base import AlertMessage, Delivered, NotifyError
+from service.notify.base import AlertMessage, Delivered, NotifyError, is_channel_id
 from service.notify.blocks import build_blocks
 from service.notify.slack_errors import (
     classify_api_error,
@@ -45,6 +45,7 @@ __all__ = [
 DEFAULT_MAX_INLINE_WAIT = 5.0
 METADATA_EVENT = "wirewatch_delivery"  # message metadata naming the outbox row
 LOOK_BACK_PAGES = 5  # history pages (200 messages each) searched for a message's metadata
+CHANNEL_PAGES = 20  # conversations.list pages (200 channels each) read at most
 
 
 class ShortRateLimitRetryHandler(AsyncRateLimitErrorRetryHandler):
@@ -161,13 +162,19 @@ class SlackNotifier:
     async def _channel_id(self, channel: str) -> str | None:
         """Slack's id of a channel named in the config ("#asia-desk"): the history calls
         take only ids. Looked up with conversations.list (channels:read), then cached."""
-        if _is_channel_id(channel):
+        if is_channel_id(channel):
             return channel
         name = channel.lstrip("#")
-        if name in self._channel_ids:
-            return self._channel_ids[name]
+        if name not in self._channel_ids:
+            self._channel_ids.update((n, str(c["id"])) for n, c in (await self.channels()).items())
+        return self._channel_ids.get(name)
+
+    async def channels(self) -> dict[str, dict[str, Any]]:
+        """The channels the bot can see, by name (conversations.list, bounded pages);
+        raises NotifyError when it cannot list them (no channels:read scope)."""
+        out: dict[str, dict[str, Any]] = {}
         cursor = None
-        for _ in range(LOOK_BACK_PAGES * 2):
+        for _ in range(CHANNEL_PAGES):
             try:
                 response = await self.client.conversations_list(
                     types="public_channel,private_channel",
@@ -181,11 +188,11 @@ class SlackNotifier:
                 raise NotifyError(f"slack conversations.list: {_describe(err)}") from err
             for found in response.get("channels") or []:
                 if isinstance(found, dict) and found.get("name") and found.get("id"):
-                    self._channel_ids[str(found["name"])] = str(found["id"])
+                    out[str(found["name"])] = found
             cursor = (response.get("response_metadata") or {}).get("next_cursor")
-            if name in self._channel_ids or not cursor:
+            if not cursor:
                 break
-        return self._channel_ids.get(name)
+        return out
 
     async def auth_test(self) -> dict[str, Any]:
         """Check the token (for `wirewatch check` or start-up); raises NotifyError."""
@@ -238,10 +245,6 @@ class WebhookNotifier:
         raise classify_status(
             "slack webhook", response.status_code, response.body.strip(), response.headers
         )
-
-
-def _is_channel_id(channel: str) -> bool:
-    return channel[:1] in ("C", "G", "D") and channel[1:].isalnum() and channel.isupper()
 
 
 def _names_delivery(message: Any, delivery: str) -> bool:

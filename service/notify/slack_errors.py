@@ -75,17 +75,18 @@ def classify_status(
 ) -> NotifyError:
     detail = f"{where}: {error or 'failed'} (HTTP {status})"
     if status == 429 or error in ("ratelimited", "rate_limited"):
-        return NotifyError(detail, retry_after=retry_after_seconds(headers))
+        return NotifyError(detail, retry_after=retry_after_seconds(headers), code=error)
     if error in DESTINATION_ERRORS:
-        return NotifyError(detail, permanent=True, pause="destination", fix=fix_for(error))
+        fix = fix_for(error)
+        return NotifyError(detail, permanent=True, pause="destination", fix=fix, code=error)
     if error in CHANNEL_ERRORS:
-        return NotifyError(detail, permanent=True, pause="channel", fix=fix_for(error))
+        return NotifyError(detail, permanent=True, pause="channel", fix=fix_for(error), code=error)
     if error in PERMANENT_ERRORS:
-        return NotifyError(detail, permanent=True)
+        return NotifyError(detail, permanent=True, code=error)
     if status >= 500 or status in (408, 200):
-        return NotifyError(detail)
+        return NotifyError(detail, code=error)
     # Other 4xx: the request itself is wrong (Slack answers 404 for a deleted webhook).
-    return NotifyError(detail, permanent=400 <= status < 500)
+    return NotifyError(detail, permanent=400 <= status < 500, code=error)
 
 
 def fix_for(error: str) -> str:

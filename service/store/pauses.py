@@ -22,9 +22,11 @@ def probe_wait(probes: int) -> timedelta:
     return min(wait, MAX_PROBE_WAIT)
 
 
-def pause(session: Session, channel: str, error: str, message: str, now: datetime) -> bool:
-    """Pause a channel (or EVERY_CHANNEL); True when it was not paused before (report it).
-    A pause that exists already waits longer before its next probe."""
+def pause(
+    session: Session, channel: str, error: str, message: str, now: datetime
+) -> tuple[bool, datetime]:
+    """Pause a channel (or EVERY_CHANNEL): whether it was not paused before (report it),
+    and when its next probe is due. A pause that exists already waits longer."""
     stmt = upsert(session, DeliveryPauseRow).values(
         channel=channel,
         error=error,
@@ -35,13 +37,14 @@ def pause(session: Session, channel: str, error: str, message: str, now: datetim
     )
     inserted = session.execute(stmt.on_conflict_do_nothing().returning(DeliveryPauseRow.channel))
     if inserted.scalar_one_or_none() is not None:
-        return True
+        return True, now + probe_wait(0)
     row = session.get(DeliveryPauseRow, channel)
-    if row is not None:
-        row.probes += 1
-        row.probe_at = now + probe_wait(row.probes)
-        row.error, row.message = error, message
-    return False
+    if row is None:  # resumed by another worker in between: this one's probe is now
+        return False, now
+    row.probes += 1
+    row.probe_at = now + probe_wait(row.probes)
+    row.error, row.message = error, message
+    return False, row.probe_at
 
 
 def active(session: Session) -> list[DeliveryPauseRow]:
