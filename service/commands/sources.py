@@ -101,12 +101,12 @@ def status_lines(db: Database) -> list[str]:
         paused = pauses.active(session)
         waiting_at = outbox_admin.waiting_by_channel(session)
         live = configs.latest(session)
-        rejected = configs.latest(session, "rejected")
+        rejected = configs.rejected_edit(session)
         failed = outbox_admin.recent_failures(session, limit=5)
         waiting = outbox.count_waiting(session)
     if live is not None:
         lines.append(f"\nconfig: {live.path} live since {iso(live.applied_at)}")
-    if rejected is not None and (live is None or rejected.applied_at > live.applied_at):
+    if rejected is not None:
         lines.append(
             f"config: an edit was rejected at {iso(rejected.applied_at)}; "
             "the service kept the previous config:"

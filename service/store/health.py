@@ -18,9 +18,11 @@ class SourceHealth:
     interval_seconds: int
     last_success: datetime | None
     last_error: str | None
+    failures: int  # consecutive
 
 
 def sources(session: Session) -> list[SourceHealth]:
+    """Every configured source, disabled ones too."""
     rows = session.execute(
         select(
             SourceRow.name,
@@ -28,7 +30,8 @@ def sources(session: Session) -> list[SourceHealth]:
             SourceRow.interval_seconds,
             SourceRow.last_success_at,
             SourceRow.last_error,
-        ).where(SourceRow.in_config.is_(True), SourceRow.status != "disabled")
+            SourceRow.error_count,
+        ).where(SourceRow.in_config.is_(True))
     ).all()
     return [SourceHealth(*row) for row in rows]
 
@@ -49,23 +52,6 @@ def digest_done(session: Session, name: str, period: str) -> bool:
         select(DigestRunRow.status).where(DigestRunRow.name == name, DigestRunRow.period == period)
     )
     return status in ("sent", "skipped")
-
-
-@dataclass(frozen=True)
-class SourceGauge:
-    name: str
-    status: str
-    last_success: datetime | None
-    failures: int  # consecutive
-
-
-def source_gauges(session: Session) -> list[SourceGauge]:
-    rows = session.execute(
-        select(
-            SourceRow.name, SourceRow.status, SourceRow.last_success_at, SourceRow.error_count
-        ).where(SourceRow.in_config.is_(True))
-    ).all()
-    return [SourceGauge(*row) for row in rows]
 
 
 def outbox_depth(session: Session) -> tuple[dict[tuple[str, str], int], datetime | None]:

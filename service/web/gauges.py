@@ -22,7 +22,7 @@ class DatabaseGauges(Collector):
         uptime.add_metric([], (now - self.started).total_seconds())
         yield uptime
         with self.db.transaction() as session:
-            sources = facts.source_gauges(session)
+            sources = facts.sources(session)
             depth, oldest = facts.outbox_depth(session)
             last_digest = facts.digests_last_sent(session)
             paused = pauses.active(session)
@@ -55,7 +55,7 @@ class DatabaseGauges(Collector):
         yield digest
 
 
-def _sources(sources: list[facts.SourceGauge]) -> Iterator[Metric]:
+def _sources(sources: list[facts.SourceHealth]) -> Iterator[Metric]:
     by_status = GaugeMetricFamily(
         "wirewatch_sources", "Configured sources by status.", labels=["status"]
     )

@@ -8,6 +8,7 @@ overdue, or the database cannot be used.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -17,7 +18,6 @@ from service.config import Config
 from service.digest.schedule import due_period, scheduled_instant
 from service.store import Database, configs, outbox_admin, pauses
 from service.store import health as facts
-from service.store import sources as source_repo
 from service.store.failures import describe
 from service.store.migrate import current_revision
 
@@ -48,9 +48,10 @@ def check(db: Database, config: Config, head: str, now: datetime, started: datet
             health.reasons.append(f"the database {state}: run `wirewatch db upgrade`")
             return health
         with db.transaction() as session:
-            health.sources = source_repo.status_counts(session)
+            sources = facts.sources(session)
+            health.sources = dict(Counter(s.status for s in sources))
             health.deliveries = outbox_admin.status_counts(session)
-            _sources(health, facts.sources(session), now, started)
+            _sources(health, [s for s in sources if s.status != "disabled"], now, started)
             _delivery(health, session)
             _config(health, session)
             _digests(health, session, config, now, started)
@@ -94,9 +95,8 @@ def _delivery(health: Health, session: Session) -> None:
 
 
 def _config(health: Health, session: Session) -> None:
-    live = configs.latest(session)
-    rejected = configs.latest(session, "rejected")
-    if rejected is not None and (live is None or rejected.applied_at > live.applied_at):
+    rejected = configs.rejected_edit(session)
+    if rejected is not None:
         first = (rejected.error or "").splitlines()[0] if rejected.error else ""
         health.reasons.append(
             f"the last edit of {rejected.path} was rejected (the previous config runs): {first}"
