@@ -28,6 +28,7 @@ run: $(STAMP)
 	$(BIN)/wirewatch -c $(CONFIG) run
 
 test: $(DEVSTAMP)
+	bash tests/browser/install-browser.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(DEVSTAMP)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 class Clock(Protocol):
@@ -29,3 +30,20 @@ class FakeClock:
 
     def set(self, when: datetime) -> None:
         self._now = when
+
+
+def local_time(when: datetime, timezone: str) -> str:
+    """`2025-03-14 09:30 JST`: the one way a person is shown a time (CLI, Slack, digest,
+    the desk page), in the configured zone."""
+    try:
+        zone = ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return when.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def iso(value: datetime | None) -> str | None:
+    """ISO 8601 in UTC to the second (`2025-03-14T00:30:00Z`): the JSON outputs' times."""
+    if value is None:
+        return None
+    return value.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")

@@ -15,10 +15,11 @@ from typing import Any
 
 import pytest
 
+from service.clock import local_time
 from service.domain import Span
 from service.notify.base import AlertMessage
 from service.notify.blocks import build_blocks
-from service.notify.mrkdwn import ZERO_WIDTH_SPACE, fit, local_time, safe_url, shorten
+from service.notify.mrkdwn import ZERO_WIDTH_SPACE, fit, safe_url, shorten
 from tests.test_notify_samples import alert, followup, notice, summary, summary_span
 
 GOLDEN = Path(__file__).parent / "golden" / "slack"

@@ -5,16 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import UTC, date, datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from service.alerts.backtest import BacktestResult, backtest
+from service.clock import iso
 from service.commands.match import report_invalid_query, span_json
 from service.commands.progress import Progress
-from service.commands.sources import iso
 from service.commands.textmark import highlight
-from service.config import parse_duration
+from service.desk.period import parse_since
 from service.rules import WRLError, compile_query
 from service.worker.app import open_app
 
@@ -70,22 +68,6 @@ def to_json(result: BacktestResult, theme: str | None, query: str) -> dict[str, 
             for m in result.matches
         ],
     }
-
-
-def parse_since(text: str, now: datetime, timezone: str) -> datetime:
-    """`--since`: a duration back from now (30d, 12h) or a date (2023-05-01), which starts
-    at midnight in the configured time zone."""
-    try:
-        return now - parse_duration(text)
-    except ValueError:
-        pass
-    try:
-        day = date.fromisoformat(text.strip())
-    except ValueError:
-        raise ValueError(
-            f"{text!r} is neither a duration like 30d nor a date like 2023-05-01"
-        ) from None
-    return datetime.combine(day, time.min, ZoneInfo(timezone)).astimezone(UTC)
 
 
 def readable(result: BacktestResult, theme: str | None, query: str) -> str:

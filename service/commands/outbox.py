@@ -13,7 +13,7 @@ import json
 import sys
 from typing import Any
 
-from service.commands.sources import iso
+from service.clock import iso
 from service.store import outbox_admin, pauses
 from service.store.models import DeliveryRow
 from service.worker.app import open_app

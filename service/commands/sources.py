@@ -5,48 +5,19 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import datetime
 from typing import Any
 
+from service.clock import iso
 from service.config import ConfigError, database_of, load_config
+from service.desk import sources as desk_sources
 from service.store import Database, configs, outbox, outbox_admin, pauses
-from service.store import sources as source_repo
 from service.store.migrate import current_revision
-from service.store.models import SourceRow
 from service.worker.app import open_app
 
 
-def iso(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    return value.replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-def source_report(row: SourceRow, items: int) -> dict[str, Any]:
-    return {
-        "name": row.name,
-        "url": row.url,
-        "status": row.status,
-        "last_success": iso(row.last_success_at),
-        "last_error": row.last_error,
-        "failing_since": iso(row.failing_since),
-        "items": items,
-        "next_poll": None if row.status == "disabled" else iso(row.next_poll_at),
-        "error_kind": row.error_kind,
-        "error_count": row.error_count,
-        "last_polled": iso(row.last_polled_at),
-        "config_url": row.config_url,
-        "tags": list(row.tags),
-        "disabled_reason": row.disabled_reason,
-    }
-
-
 def collect(app: Any) -> list[dict[str, Any]]:
-    names = [s.name for s in app.config.sources]
     with app.db.transaction() as session:
-        rows = source_repo.by_name(session, names)
-        counts = source_repo.article_counts(session)
-    return [source_report(rows[n], counts.get(rows[n].id, 0)) for n in names if n in rows]
+        return desk_sources.reports(session, [s.name for s in app.config.sources])
 
 
 def run(args: argparse.Namespace) -> int:
@@ -78,9 +49,7 @@ def _while_broken(args: argparse.Namespace, exc: ConfigError) -> int:
         if current_revision(db) is None:
             return 1
         with db.transaction() as session:
-            rows = source_repo.configured(session)
-            counts = source_repo.article_counts(session)
-        report = [source_report(row, counts.get(row.id, 0)) for row in rows]
+            report = desk_sources.reports(session)
         if args.json:
             print(json.dumps(report, indent=2, ensure_ascii=False))
         else:

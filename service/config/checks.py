@@ -21,7 +21,30 @@ def cross_check(data: dict[str, Any], file: str, positions: SourceMap) -> list[P
     problems += _duplicates(data, "digests", "name", "digest name", file, positions)
     problems += _digest_themes(data, file, positions)
     problems += _credentials_in_the_clear(data, file, positions)
+    problems += _weak_server_token(data, file, positions)
     return problems
+
+
+MIN_TOKEN_CHARS = 16
+
+
+def _weak_server_token(data: dict[str, Any], file: str, positions: SourceMap) -> list[Problem]:
+    """A short server.token can be guessed, and it is what lets a page visitor write."""
+    server = data.get("server")
+    token = server.get("token") if isinstance(server, dict) else None
+    if not isinstance(token, str) or not token.strip() or len(token) >= MIN_TOKEN_CHARS:
+        return []
+    path = "server.token"
+    return [
+        Problem(
+            file,
+            positions.line_of(path),
+            None,
+            path,
+            f"server.token is too short to keep writes safe (under {MIN_TOKEN_CHARS} characters)",
+            "generate one, e.g. `openssl rand -hex 24`, and pass it as ${WIREWATCH_TOKEN}",
+        )
+    ]
 
 
 def _credentials_in_the_clear(

@@ -124,6 +124,10 @@ class Digest(_Model):
 
 class Server(_Model):
     listen: Listen = "127.0.0.1:8080"
+    # Where the desk page is reached from outside: Slack alerts link to story pages there.
+    public_url: HttpUrl | None = None
+    # Writes (feedback marks) need it: a bearer token for the API, a login for the page.
+    token: OptionalSecret = None
 
     @property
     def host(self) -> str:

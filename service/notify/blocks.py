@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from service.clock import local_time
 from service.notify.base import AlertMessage
 from service.notify.mrkdwn import (
     bold,
@@ -17,7 +18,6 @@ from service.notify.mrkdwn import (
     escape,
     fit,
     link,
-    local_time,
     shorten,
     to_word_edges,
 )

@@ -12,9 +12,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TextIO
 
+from service.clock import local_time
 from service.notify.base import AlertMessage, Delivered
 from service.notify.blocks import matched_terms
-from service.notify.mrkdwn import clean, local_time
+from service.notify.mrkdwn import clean
 from service.notify.snippet import make_snippet
 
 ANSI_BOLD = "\x1b[1m"

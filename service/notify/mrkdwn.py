@@ -20,9 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from datetime import datetime
 from urllib.parse import quote, urlsplit, urlunsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from service.domain import Span, merge_ranges
 
@@ -108,15 +106,6 @@ def link(url: str, label: str, limit: int = 3000) -> str:
     if target is None or len(target) + 3 + 1 > limit:
         return fit(label, limit)
     return f"<{target}|{fit(label, limit - len(target) - 3)}>"
-
-
-def local_time(when: datetime, timezone: str) -> str:
-    """`2025-03-14 09:30 JST`: the published time where the analysts are."""
-    try:
-        zone = ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    return when.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
 
 
 def merged_spans(spans: Iterable[Span], field: str, length: int) -> list[tuple[int, int]]:

@@ -79,7 +79,7 @@ class StoryRow(Base):
     title: Mapped[str] = mapped_column(Text)  # the first report's headline
     link: Mapped[str] = mapped_column(Text)
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    published: Mapped[datetime] = mapped_column(UTCDateTime)
+    published: Mapped[datetime] = mapped_column(UTCDateTime, index=True)  # the page: newest first
 
 
 class ArticleRow(Base):
@@ -232,6 +232,20 @@ class ConfigVersionRow(Base):
     # applied | rejected (a bad edit: the service kept the previous config)
     status: Mapped[str] = mapped_column(String(16), default="applied")
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class MarkRow(Base):
+    """The desk's judgement of a story for a theme: relevant, not relevant, or missed (it
+    should have matched). One per story and theme; a new mark replaces the old one."""
+
+    __tablename__ = "marks"
+
+    story_id: Mapped[int] = mapped_column(
+        ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True
+    )
+    theme_id: Mapped[str] = mapped_column(String(100), primary_key=True, index=True)
+    mark: Mapped[str] = mapped_column(String(16))  # relevant | not_relevant | missed
+    marked_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class DeliveryPauseRow(Base):

@@ -1,4 +1,5 @@
-"""/healthz and /metrics (Prometheus text format) for the running service."""
+"""The service's HTTP server: the desk page and its API (service.web.desk), /healthz and
+/metrics (Prometheus text format)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from service.metrics import REGISTRY
 from service.store import Database
 from service.store.migrate import head_revision
 from service.web import health
+from service.web.desk import Desk
 from service.web.gauges import DatabaseGauges
 
 
@@ -45,9 +47,10 @@ def make_app(
         body = generate_latest(REGISTRY) + own
         return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
-    app = web.Application()
+    app = web.Application(client_max_size=64 * 1024)  # forms and marks are small
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
+    Desk(db, now, config).add_routes(app)
     return app
 
 
