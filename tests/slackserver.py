@@ -511,7 +511,26 @@ def _valid_block(block: Any) -> bool:
             and 0 < len(elements) <= 10
             and all(_valid_text(e, 3000, ("plain_text", "mrkdwn")) for e in elements)
         )
+    if kind == "actions":
+        elements = block.get("elements")
+        return (
+            isinstance(elements, list)
+            and 0 < len(elements) <= 25
+            and all(_valid_button(e) for e in elements)
+        )
     return kind == "divider"
+
+
+def _valid_button(element: Any) -> bool:
+    """A link button: plain_text up to 75 characters, a url up to 3,000, an action_id."""
+    if not isinstance(element, dict) or element.get("type") != "button":
+        return False
+    url, action = element.get("url"), element.get("action_id")
+    return (
+        _valid_text(element.get("text"), 75, ("plain_text",))
+        and (url is None or (isinstance(url, str) and 0 < len(url) <= 3000))
+        and (action is None or (isinstance(action, str) and 0 < len(action) <= 255))
+    )
 
 
 def _valid_text(obj: Any, limit: int, kinds: tuple[str, ...]) -> bool:

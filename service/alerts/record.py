@@ -29,6 +29,7 @@ class AlertSettings:
     timezone: str
     threads: bool  # the notifier can reply in threads (a webhook cannot)
     theme_added: dict[str, datetime] = field(default_factory=dict)
+    public_url: str | None = None  # the desk page: alerts link to their story there
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,15 @@ def _message(
         summary=a.summary,
         spans=hit.spans if hit else (),
         timezone=settings.timezone,
+        story_url=story_url(settings.public_url, stored.story_id),
     )
+
+
+def story_url(public_url: str | None, story_id: int | None) -> str | None:
+    """The story's page on the desk, where the analyst can look back and mark it."""
+    if not public_url or story_id is None:
+        return None
+    return f"{public_url.rstrip('/')}/stories/{story_id}"
 
 
 def _alert_row(

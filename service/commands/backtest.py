@@ -12,8 +12,10 @@ from service.clock import iso
 from service.commands.match import report_invalid_query, span_json
 from service.commands.progress import Progress
 from service.commands.textmark import highlight
+from service.desk.agreement import agreement
 from service.desk.period import parse_since
 from service.rules import WRLError, compile_query
+from service.store import marks as mark_repo
 from service.worker.app import open_app
 
 
@@ -38,12 +40,20 @@ def run(args: argparse.Namespace) -> int:
         with app.db.transaction() as session:
             bar = None if args.json else Progress("backtest")
             result = backtest(session, query, since, app.config.timezone, args.theme, bar)
+            marks = mark_repo.of_theme(session, args.theme, since) if args.theme else {}
     finally:
         app.close()
+    judged = agreement({m.story for m in result.matches if m.story}, marks) if marks else None
     if args.json:
-        print(json.dumps(to_json(result, args.theme, query_text), indent=2, ensure_ascii=False))
+        body = to_json(result, args.theme, query_text)
+        body["marks"] = judged.to_json() if judged else None
+        print(json.dumps(body, indent=2, ensure_ascii=False))
     else:
         print(readable(result, args.theme, query_text))
+        if judged:
+            print(
+                f"against the desk's {len(marks)} marks for '{args.theme}': it {judged.sentence()}"
+            )
     return 0
 
 

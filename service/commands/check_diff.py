@@ -15,8 +15,10 @@ from sqlalchemy.orm import Session
 from service.alerts.backtest import BacktestResult, backtest
 from service.alerts.themes import RuleSet
 from service.config import Config
+from service.desk.agreement import edit_effect
 from service.rules import Aliases, WRLError, compile_query
 from service.store import Database, configs
+from service.store import marks as mark_repo
 from service.store.migrate import current_revision
 from service.worker.reload import rules_of
 
@@ -29,6 +31,7 @@ class ThemeDiff:
     kind: str  # added | removed | changed
     entering: list[tuple[int, str]]
     leaving: list[tuple[int, str]]
+    marks: str | None = None  # what the edit does to stories the desk marked
 
 
 def _stories(result: BacktestResult) -> dict[int, str]:
@@ -62,7 +65,9 @@ def theme_diffs(
                 )
                 entering = [(k, t) for k, t in after.items() if k not in before]
                 leaving = [(k, t) for k, t in before.items() if k not in after]
-                diffs.append(ThemeDiff(theme_id, kind, entering, leaving))
+                marked = mark_repo.of_theme(session, theme_id, since)
+                effect = edit_effect(set(before), set(after), marked) if marked else None
+                diffs.append(ThemeDiff(theme_id, kind, entering, leaving, effect))
         return running.applied_at.isoformat(), diffs
 
 
@@ -98,6 +103,8 @@ def print_diff(config: Config, rules: RuleSet, days: int) -> int:
     print(f"against the running config (live since {since}), over the last {days} days:")
     for d in diffs:
         print(f"\n{d.theme_id} ({d.kind}): +{len(d.entering)} stories, −{len(d.leaving)} stories")
+        if d.marks:
+            print(f"  marks: {d.marks}")
         for _, title in d.entering[:SHOWN]:
             print(f"  + {title}")
         if len(d.entering) > SHOWN:

@@ -47,6 +47,7 @@ class AlertMessage:
     more: tuple[tuple[str, str], ...] = ()
     more_count: int = 0
     text: str = ""
+    story_url: str | None = None  # its page on the desk (server.public_url)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -75,6 +76,7 @@ class AlertMessage:
             "more": [[headline, link] for headline, link in self.more],
             "more_count": self.more_count,
             "text": self.text,
+            "story_url": self.story_url,
         }
 
     @classmethod
@@ -97,6 +99,7 @@ class AlertMessage:
             more=tuple((str(h), str(u)) for h, u in data.get("more", [])),
             more_count=int(data.get("more_count", 0)),
             text=str(data.get("text", "")),
+            story_url=data.get("story_url"),
         )
 
     def to_json(self) -> str:

@@ -18,6 +18,7 @@ from service.notify.mrkdwn import (
     escape,
     fit,
     link,
+    safe_url,
     shorten,
     to_word_edges,
 )
@@ -26,6 +27,7 @@ from service.notify.snippet import make_snippet
 MAX_BLOCKS = 50
 SECTION_LIMIT = 3000
 HEADER_LIMIT = 150
+URL_LIMIT = 3000  # a button's url
 TEXT_LIMIT = 4000
 HEADLINE_CHARS = 300  # a real headline is far shorter; longer ones are junk or an attack
 LIST_HEADLINE_CHARS = 200
@@ -64,6 +66,8 @@ def _alert(msg: AlertMessage) -> tuple[str, list[Block]]:
     snippet = _snippet(msg)
     if snippet:
         blocks.append(_section(snippet))
+    if button := _story_button(msg):
+        blocks.append(button)
     prefix = PRIORITY_PREFIX[msg.priority]
     fallback = f"{prefix}{clean(msg.theme_name)}: {title} ({clean(msg.outlet)})"
     return fit(fallback, TEXT_LIMIT), blocks
@@ -75,6 +79,25 @@ def _snippet(msg: AlertMessage) -> str:
     if len(text) > SECTION_LIMIT:  # only for absurd spans; lose the bold, keep the text
         text = fit(snippet.render(str, lambda term, _b, _a: term), SECTION_LIMIT)
     return text
+
+
+def _story_button(msg: AlertMessage) -> Block | None:
+    """A link button to the story's desk page: a plain URL button, so no Slack
+    interactivity endpoint is needed."""
+    target = safe_url(msg.story_url or "")
+    if target is None or len(msg.story_url or "") > URL_LIMIT:
+        return None
+    return {
+        "type": "actions",
+        "elements": [
+            {
+                "type": "button",
+                "text": {"type": "plain_text", "text": "Open on the desk"},
+                "url": (msg.story_url or "").strip(),
+                "action_id": "wirewatch_open_story",
+            }
+        ],
+    }
 
 
 def _alert_context(msg: AlertMessage) -> str:

@@ -82,6 +82,7 @@ def poll_settings(app: App, threads: bool, theme_added: dict[str, datetime]) -> 
             timezone=config.timezone,
             threads=threads,
             theme_added=theme_added,
+            public_url=config.server.public_url,
         ),
     )
 

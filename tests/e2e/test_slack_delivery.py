@@ -147,3 +147,37 @@ def clock_jump(app: object, runtime: Runtime) -> None:
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'w.db'}"
+
+
+@pytest.mark.parametrize("public_url", [None, "https://desk.example/wirewatch/"])
+def test_an_alert_links_to_its_story_on_the_desk_when_public_url_is_set(
+    feeds: FeedServer,
+    slack: SlackServer,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    public_url: str | None,
+) -> None:
+    outlet, link, title = REPORTS[0]
+    feeds.route("/k.xml", body=rss([Item(title, link, SUMMARY)]))
+    extra = f"server:\n  public_url: {public_url}\n" if public_url else ""
+    config = write_config(
+        tmp_path,
+        f"sqlite:///{tmp_path / 'w.db'}",
+        [(outlet, feeds.url("/k.xml"))],
+        slack_api=slack.api_url,
+        extra=extra,
+    )
+    assert cli(capsys, "-c", str(config), "poll")[0] == 0
+    (alert,) = slack.messages
+    buttons = [
+        element
+        for block in alert.blocks
+        if block["type"] == "actions"
+        for element in block["elements"]
+    ]
+    if public_url is None:
+        assert buttons == []
+        return
+    (button,) = buttons
+    assert re.fullmatch(r"https://desk\.example/wirewatch/stories/\d+", button["url"])
+    assert button["text"]["text"] == "Open on the desk"
