@@ -8,7 +8,7 @@ from sqlalchemy import Connection
 
 from alembic import context
 from service.store.db import make_engine
-from service.store.models import Base
+from service.store.models import Base, is_search_index
 
 config = context.config
 target_metadata = Base.metadata
@@ -31,6 +31,7 @@ def _configure(connection: Connection) -> None:
         # SQLite cannot ALTER most things; batch mode rebuilds tables instead.
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=lambda name, kind, _parent: not (kind == "table" and is_search_index(name)),
     )
 
 

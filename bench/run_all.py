@@ -32,6 +32,7 @@ OTHERS = [  # (script, extra arguments): run only when the script exists
     ("bench_match.py", []),
     ("bench_dedup.py", []),
     ("bench_wildcards.py", []),
+    ("bench_desk.py", ["--articles", "100000", "--repeat", "9"]),
     ("bench_scaleout.py", ["--sources", "1000", "--seconds", "15"]),
     ("eval_dedup.py", []),
     ("eval_themes.py", [str(REPO / "config.yaml")]),

@@ -254,3 +254,35 @@ def test_joiners_that_scripts_and_emoji_need_are_kept() -> None:
         clean_text("می\u200cخواهم \U0001f469\u200d\U0001f4bb")
         == "می\u200cخواهم \U0001f469\u200d\U0001f4bb"
     )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.Kyodonews.net/news/1",
+        "http://user:pw@www.example.org:8080/x?y#z",
+        "https://example.org",
+        "https://example.org?x",
+        "https://example.org:/x",
+        "https://[::1]:8080/x",
+        " https://example.org/x ",
+        "https://exa mple.org/x",
+        "javascript:alert(1)",
+        "mailto:desk@example.org",
+        "",
+        "//example.org/x",
+        "https://xn--wgv71a.example/x",
+        "https://例え.jp/x",
+        "https://a@b@c.example/x",
+        "https://example.org\\@evil.example/x",
+        "HTTPS://WWW.EXAMPLE.ORG/",
+        "https://example.org./x",
+        "ftp://files.example.org/x",
+    ],
+)
+def test_the_quick_host_reading_agrees_with_urlsplit(url: str) -> None:
+    from urllib.parse import urlsplit
+
+    from service.domain import link_host
+
+    assert link_host(url) == (urlsplit(url).hostname or "").lower().removeprefix("www.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping, Set
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -10,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from service.domain import NoProgress, Progress, Span, link_host
-from service.rules import CompiledQuery, MatchItem, explain
+from service.rules import CompiledQuery, MatchItem, ThemeMatcher
 from service.store import articles as article_repo
 from service.store import hits as hit_repo
 
@@ -47,37 +48,55 @@ def backtest(
     theme_id: str | None = None,
     progress: Progress | None = None,
 ) -> BacktestResult:
-    result = BacktestResult(since=since)
     alerted = hit_repo.alerted_articles(session, theme_id) if theme_id else set()
+    return backtest_many(session, {"": query}, since, tz, progress, alerted)[""]
+
+
+def backtest_many(
+    session: Session,
+    queries: Mapping[str, CompiledQuery],
+    since: datetime,
+    tz: str,
+    progress: Progress | None = None,
+    alerted: Set[int] = frozenset(),
+) -> dict[str, BacktestResult]:
+    """Several rules over the same history in one pass: each article is read and split
+    into words once, and a rule is evaluated only when its required words occur (the
+    matcher polling uses). `alerted`: the article ids to flag as alerted."""
+    results = {key: BacktestResult(since=since) for key in queries}
+    keys = list(queries)
+    matcher = ThemeMatcher([(key, queries[key]) for key in keys])
     bar = progress or NoProgress()
     bar.start(article_repo.count_published_since(session, since))
     zone = ZoneInfo(tz)
-    for article, source in article_repo.published_since(session, since):
-        result.scanned += 1
+    scanned = 0
+    for article in article_repo.published_since(session, since):
+        scanned += 1
         bar.advance()
         item = MatchItem(
             title=article.title,
             summary=article.summary,
             source=link_host(article.link),
-            feed=source.name,
-            tags=tuple(source.tags or ()),
+            feed=article.source,
+            tags=article.tags,
             lang=article.lang,
         )
-        spans = explain(query, item)
-        if spans is None:
-            continue
-        result.per_day[article.published.astimezone(zone).date().isoformat()] += 1
-        result.matches.append(
-            BacktestMatch(
-                article.id,
-                article.title,
-                article.link,
-                source.name,
-                article.published,
-                article.story_id,
-                tuple(spans),
-                article.id in alerted,
+        for hit in matcher.match(item):
+            result = results[hit.theme_id]
+            result.per_day[article.published.astimezone(zone).date().isoformat()] += 1
+            result.matches.append(
+                BacktestMatch(
+                    article.id,
+                    article.title,
+                    article.link,
+                    article.source,
+                    article.published,
+                    article.story_id,
+                    hit.spans,
+                    article.id in alerted,
+                )
             )
-        )
     bar.close()
-    return result
+    for result in results.values():
+        result.scanned = scanned
+    return results

@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 from sqlalchemy.orm import Session
 
-from service.alerts.backtest import BacktestMatch, backtest
+from service.alerts.backtest import BacktestMatch, backtest_many
 from service.clock import iso
 from service.desk.agreement import Agreement, agreement, edit_effect
 from service.rules import Aliases, WRLError, compile_query
@@ -101,42 +101,33 @@ def try_query(
         tried.error = QueryError(exc.code, exc.position, exc.message, exc.alias)
         return tried
     tried.warnings = list(compiled.warnings)
-    result = backtest(session, compiled, since, timezone)
-    tried.scanned = result.scanned
-    tried.matches = list(reversed(result.matches))
+    rules = {"query": compiled}
+    current_query = None
+    if theme is not None:
+        try:
+            current_query = compile_query(theme[1], aliases)
+            rules["current"] = current_query
+        except WRLError:  # the running rule cannot be broken; an alias edit might make it so
+            pass
+    results = backtest_many(session, rules, since, timezone)
+    tried.scanned = results["query"].scanned
+    tried.matches = list(reversed(results["query"].matches))
     for m in tried.matches:
         if m.story is not None:
             tried.titles.setdefault(m.story, m.title)
     if theme is None:
         return tried
-    theme_id, current_query = theme
-    current = _stories_of(session, current_query, aliases, since, timezone, tried.titles)
+    current: set[int] = set()
+    for m in results["current"].matches if current_query is not None else ():
+        if m.story is not None:
+            current.add(m.story)
+            tried.titles.setdefault(m.story, m.title)
     mine = set(tried.stories)
     tried.added = [s for s in tried.stories if s not in current]
     tried.removed = sorted(current - mine, reverse=True)
-    marks = mark_repo.of_theme(session, theme_id, since)
+    marks = mark_repo.of_theme(session, theme[0], since)
     tried.marked = len(marks)
     tried.marks = agreement(mine, marks)
     tried.current_marks = agreement(current, marks)
     tried.effect = edit_effect(current, mine, marks)
     return tried
-
-
-def _stories_of(
-    session: Session,
-    query: str,
-    aliases: Aliases,
-    since: datetime,
-    timezone: str,
-    titles: dict[int, str],
-) -> set[int]:
-    try:
-        compiled = compile_query(query, aliases)
-    except WRLError:  # the running rule cannot be broken; an alias edit might make it so
-        return set()
-    found = set()
-    for m in backtest(session, compiled, since, timezone).matches:
-        if m.story is not None:
-            found.add(m.story)
-            titles.setdefault(m.story, m.title)
-    return found

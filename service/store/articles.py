@@ -87,17 +87,46 @@ def count_published_since(session: Session, since: datetime) -> int:
     return int(session.scalar(query) or 0)
 
 
-def published_since(session: Session, since: datetime) -> Iterator[tuple[ArticleRow, SourceRow]]:
-    """Every article published since `since` with its source, oldest first, streamed."""
+@dataclass(frozen=True, slots=True)
+class ScannedArticle:
+    """What a rule run over history looks at and reports, and no more."""
+
+    id: int
+    title: str
+    summary: str
+    link: str
+    published: datetime
+    story_id: int | None
+    lang: str | None
+    source: str
+    tags: tuple[str, ...]
+
+
+def published_since(session: Session, since: datetime) -> Iterator[ScannedArticle]:
+    """Every article published since `since` with its source's name and tags, oldest
+    first, streamed. Plain columns, not ORM objects: a backtest reads tens of thousands."""
+    sources = {
+        row.id: (row.name, tuple(row.tags or ()))
+        for row in session.execute(select(SourceRow.id, SourceRow.name, SourceRow.tags))
+    }
     query = (
-        select(ArticleRow, SourceRow)
-        .join(SourceRow, SourceRow.id == ArticleRow.source_id)
+        select(
+            ArticleRow.id,
+            ArticleRow.title,
+            ArticleRow.summary,
+            ArticleRow.link,
+            ArticleRow.published,
+            ArticleRow.story_id,
+            ArticleRow.lang,
+            ArticleRow.source_id,
+        )
         .where(ArticleRow.published >= since)
         .order_by(ArticleRow.published, ArticleRow.id)
-        .execution_options(yield_per=SCAN_BATCH)
     )
-    for article, source in session.execute(query):  # noqa: UP028 (Row -> plain tuple)
-        yield article, source
+    result = session.connection().execution_options(yield_per=SCAN_BATCH).execute(query)
+    for id_, title, summary, link, published, story, lang, source_id in result:
+        name, tags = sources.get(source_id, ("", ()))
+        yield ScannedArticle(id_, title, summary, link, published, story, lang, name, tags)
 
 
 def oldest_published(session: Session) -> datetime | None:

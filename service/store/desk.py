@@ -8,11 +8,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import Engine, and_, exists, or_, select, text
 from sqlalchemy.orm import Session
 
-from service.store.models import ArticleRow, HitRow, SourceRow, StoryRow
+from service.store.models import SEARCH_INDEX, ArticleRow, HitRow, SourceRow, StoryRow
 
 
 @dataclass(frozen=True)
@@ -42,19 +43,56 @@ class HitFacts:
     spans: list[dict[str, Any]]
 
 
-def _like(words: Sequence[str]) -> list[Any]:
-    """One condition per word: in the headline or the teaser of some report of the story,
-    case-insensitive, the word taken literally (% and _ are not wildcards here)."""
-    conditions = []
+def _like(word: str) -> Any:
+    """The word anywhere in the headline or the teaser, case-insensitive, taken literally
+    (% and _ are not wildcards here)."""
+    pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return or_(
+        ArticleRow.title.ilike(pattern, escape="\\"),
+        ArticleRow.summary.ilike(pattern, escape="\\"),
+    )
+
+
+def _indexable(word: str) -> bool:
+    """Words the FTS5 index finds: ASCII letters and digits. A Japanese or Korean run has
+    no spaces to split it into the index's words, so it is looked for with LIKE."""
+    return word.isascii() and any(c.isalnum() for c in word)
+
+
+def _fts_query(words: Sequence[str]) -> str:
+    """Every word as a quoted prefix: `"summit"* AND "minist"*` (no FTS5 syntax from users)."""
+    terms = []
     for word in words:
-        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        conditions.append(
-            or_(
-                ArticleRow.title.ilike(pattern, escape="\\"),
-                ArticleRow.summary.ilike(pattern, escape="\\"),
-            )
+        cleaned = "".join(c if c.isalnum() else " " for c in word).split()
+        terms += ['"' + part + '"*' for part in cleaned]
+    return " AND ".join(terms)
+
+
+_SEARCHABLE: WeakKeyDictionary[Engine, bool] = WeakKeyDictionary()
+
+
+def _has_search_index(session: Session) -> bool:
+    connection = session.connection()
+    engine = connection.engine
+    if engine not in _SEARCHABLE:
+        found = (
+            connection.dialect.name == "sqlite"
+            and connection.exec_driver_sql(
+                "SELECT 1 FROM sqlite_master WHERE name = ?", (SEARCH_INDEX,)
+            ).first()
         )
-    return conditions
+        _SEARCHABLE[engine] = bool(found)
+    return _SEARCHABLE[engine]
+
+
+def _matching_stories(session: Session, words: Sequence[str]) -> Any:
+    """A subquery of the ids of stories with a report containing every word."""
+    indexed = [w for w in words if _indexable(w)] if _has_search_index(session) else []
+    query = select(ArticleRow.story_id).where(*(_like(w) for w in words if w not in indexed))
+    if indexed:
+        search = text(f"SELECT rowid FROM {SEARCH_INDEX} WHERE {SEARCH_INDEX} MATCH :fts")
+        query = query.where(ArticleRow.id.in_(search.bindparams(fts=_fts_query(indexed))))
+    return query
 
 
 def story_ids(
@@ -90,7 +128,7 @@ def story_ids(
             )
         )
     if words:
-        query = query.where(exists().where(ArticleRow.story_id == StoryRow.id, *_like(words)))
+        query = query.where(StoryRow.id.in_(_matching_stories(session, words)))
     query = query.order_by(StoryRow.published.desc(), StoryRow.id.desc()).limit(limit)
     return [row[0] for row in session.connection().execute(query)]
 

@@ -33,6 +33,14 @@ NAMING = {
 }
 
 
+SEARCH_INDEX = "articles_search"  # SQLite's FTS5 index of articles (migration 0004)
+
+
+def is_search_index(name: str | None) -> bool:
+    """The FTS5 table and its shadow tables: kept by triggers, not declared as models."""
+    return bool(name) and str(name).startswith(SEARCH_INDEX)
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 

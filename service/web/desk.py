@@ -28,7 +28,7 @@ from service.store import marks as mark_repo
 from service.web import auth
 from service.web.render import render
 
-TRY_SINCE = "30d"  # the workbench's default period
+TRY_SINCE = "7d"  # the workbench's default period: answers as you type
 SHOWN = 10  # stories listed per side of a diff
 SHOWN_MATCHES = 200  # articles listed on the page; the API gives every one
 PAGE_LIMIT = 50
@@ -67,6 +67,7 @@ class Desk:
         self.now = now
         self.config = config
         self._trying = asyncio.Semaphore(2)  # rule runs scan history: two at a time
+        self._why: tuple[Config, Why] | None = None
 
     def add_routes(self, app: web.Application) -> None:
         app.middlewares.append(_security_headers)
@@ -108,9 +109,15 @@ class Desk:
         )
         return Filters(story, since_text, q)
 
+    def _why_for(self, config: Config) -> Why:
+        """One explainer per live config: its compiled aliases outlive a request."""
+        if self._why is None or self._why[0] is not config:
+            self._why = (config, Why(config.aliases))
+        return self._why[1]
+
     def _stories(self, config: Config, wanted: StoryFilter) -> list[DeskStory]:
         with self.db.transaction() as session:
-            return list_stories(session, wanted, _queries(config), Why(config.aliases))
+            return list_stories(session, wanted, _queries(config), self._why_for(config))
 
     def _try(self, config: Config, query: str, theme: str | None, since_text: str) -> Tried:
         if theme and theme not in _themes(config):
@@ -181,7 +188,7 @@ class Desk:
 
     def _one(self, config: Config, story_id: int) -> DeskStory | None:
         with self.db.transaction() as session:
-            return one_story(session, story_id, _queries(config), Why(config.aliases))
+            return one_story(session, story_id, _queries(config), self._why_for(config))
 
     async def story_page(self, request: web.Request) -> web.Response:
         config = self.config()
