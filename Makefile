@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 CONFIG ?= config.yaml
 
-.PHONY: run test lint demo bench bench-full install dev clean
+.PHONY: run test lint demo bench bench-full install dev clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ bench: $(DEVSTAMP)
 
 bench-full: $(DEVSTAMP)
 	$(BIN)/python bench/run_all.py
+
+# The desk page's views on the demo's outlet snapshots, for the README (docs/screenshots/).
+screenshots: $(DEVSTAMP)
+	bash tests/browser/install-browser.sh
+	$(BIN)/python -m tests.browser.screenshots
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -26,6 +26,7 @@ class BacktestMatch:
     story: int | None
     spans: tuple[Span, ...]
     alerted: bool
+    summary: str = ""
 
 
 @dataclass
@@ -94,6 +95,7 @@ def backtest_many(
                     article.story_id,
                     hit.spans,
                     article.id in alerted,
+                    article.summary,
                 )
             )
     bar.close()

@@ -244,6 +244,7 @@ class Desk:
             "shown": SHOWN,
             "shown_matches": SHOWN_MATCHES,
             "title_spans": _title_spans,
+            "summary_spans": _summary_spans,
         }
 
     async def workbench_page(self, request: web.Request) -> web.Response:
@@ -424,6 +425,11 @@ def _queries(config: Config) -> dict[str, str]:
 def _title_spans(match: Any) -> list[tuple[int, int]]:
     spans: tuple[Span, ...] = match.spans
     return [(s.start, s.end) for s in spans if s.field == "title"]
+
+
+def _summary_spans(match: Any) -> list[tuple[int, int]]:
+    spans: tuple[Span, ...] = match.spans
+    return [(s.start, s.end) for s in spans if s.field == "summary"]
 
 
 def _local_path(target: str) -> str:

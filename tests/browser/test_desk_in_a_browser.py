@@ -105,7 +105,7 @@ def test_the_stories_page_loads_and_a_hostile_headline_renders_as_text(
     browser.get(service + "/")
     stories = browser.find_elements(By.CSS_SELECTOR, "article.story")
     assert len(stories) >= 5
-    headlines = [e.text for e in browser.find_elements(By.CSS_SELECTOR, ".headline")]
+    headlines = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "article.story h2")]
     assert HOSTILE in headlines
     assert browser.find_elements(By.CSS_SELECTOR, "main img") == []
     assert _no_alert(browser)
