@@ -42,6 +42,13 @@ def local_time(when: datetime, timezone: str) -> str:
     return when.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
 
 
+def shown(iso_text: str | None, timezone: str, missing: str = "-") -> str:
+    """An ISO 8601 time from a JSON report, as a person is shown it (`local_time`)."""
+    if not iso_text:
+        return missing
+    return local_time(datetime.fromisoformat(iso_text.replace("Z", "+00:00")), timezone)
+
+
 def iso(value: datetime | None) -> str | None:
     """ISO 8601 in UTC to the second (`2025-03-14T00:30:00Z`): the JSON outputs' times."""
     if value is None:

@@ -8,7 +8,7 @@ import sys
 from typing import Any
 
 from service.alerts.backtest import BacktestResult, backtest
-from service.clock import iso
+from service.clock import iso, local_time
 from service.commands.match import report_invalid_query, span_json
 from service.commands.progress import Progress
 from service.commands.textmark import highlight
@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         body["marks"] = judged.to_json() if judged else None
         print(json.dumps(body, indent=2, ensure_ascii=False))
     else:
-        print(readable(result, args.theme, query_text))
+        print(readable(result, args.theme, query_text, app.config.timezone))
         if judged:
             print(
                 f"against the desk's {len(marks)} marks for '{args.theme}': it {judged.sentence()}"
@@ -80,19 +80,19 @@ def to_json(result: BacktestResult, theme: str | None, query: str) -> dict[str, 
     }
 
 
-def readable(result: BacktestResult, theme: str | None, query: str) -> str:
+def readable(result: BacktestResult, theme: str | None, query: str, zone: str) -> str:
     tty = sys.stdout.isatty()
     if not result.matches:
         return (
             f"{'theme ' + theme if theme else 'query'}: {query}\n"
             f"no matches: none of the {result.scanned} articles stored since "
-            f"{iso(result.since)} match"
+            f"{local_time(result.since, zone)} match"
             + ("" if result.scanned else " (none were stored in that period)")
         )
     lines = [
         f"{'theme ' + theme if theme else 'query'}: {query}",
-        f"{len(result.matches)} of {result.scanned} articles since {iso(result.since)} match, "
-        f"in {result.stories} stories",
+        f"{len(result.matches)} of {result.scanned} articles since "
+        f"{local_time(result.since, zone)} match, in {result.stories} stories",
     ]
     if result.per_day:
         top = max(result.per_day.values())
@@ -107,7 +107,7 @@ def readable(result: BacktestResult, theme: str | None, query: str) -> str:
         mark = " (alerted)" if any(m.alerted for m in members) else ""
         outlets = ", ".join(dict.fromkeys(m.source for m in members))
         lines.append(f"- {highlight(first.title, title_spans, tty)}{mark}")
-        lines.append(f"    {outlets} · {iso(first.published)} · {first.link}")
+        lines.append(f"    {outlets} · {local_time(first.published, zone)} · {first.link}")
     if theme:
         alerted = sum(any(m.alerted for m in ms) for ms in by_story.values())
         lines.append(

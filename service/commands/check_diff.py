@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from service.alerts.backtest import BacktestResult, backtest
 from service.alerts.themes import RuleSet
+from service.clock import local_time
 from service.config import Config
 from service.desk.agreement import edit_effect
 from service.rules import Aliases, WRLError, compile_query
@@ -68,7 +69,7 @@ def theme_diffs(
                 marked = mark_repo.of_theme(session, theme_id, since)
                 effect = edit_effect(set(before), set(after), marked) if marked else None
                 diffs.append(ThemeDiff(theme_id, kind, entering, leaving, effect))
-        return running.applied_at.isoformat(), diffs
+        return local_time(running.applied_at, config.timezone), diffs
 
 
 def _stories_of(

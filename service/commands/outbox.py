@@ -13,7 +13,7 @@ import json
 import sys
 from typing import Any
 
-from service.clock import iso
+from service.clock import iso, shown
 from service.store import outbox_admin, pauses
 from service.store.models import DeliveryRow
 from service.worker.app import open_app
@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"paused": paused, "messages": rows}, indent=2, ensure_ascii=False))
     else:
-        print("\n".join(_readable(rows, paused)))
+        print("\n".join(_readable(rows, paused, app.config.timezone)))
     return 0
 
 
@@ -74,18 +74,20 @@ def _row(row: DeliveryRow) -> dict[str, Any]:
     }
 
 
-def _readable(rows: list[dict[str, Any]], paused: list[dict[str, Any]]) -> list[str]:
-    lines = [f"paused: {p['channel']} since {p['since']}: {p['what_to_do']}" for p in paused]
+def _readable(rows: list[dict[str, Any]], paused: list[dict[str, Any]], zone: str) -> list[str]:
+    lines = [
+        f"paused: {p['channel']} since {shown(p['since'], zone)}: {p['what_to_do']}" for p in paused
+    ]
     if not rows:
         return [*lines, "nothing waits or failed"]
-    lines.append(f"{'ID':>6} {'KIND':8} {'STATUS':8} {'CHANNEL':16} {'CREATED':20} TITLE / ERROR")
+    lines.append(f"{'ID':>6} {'KIND':8} {'STATUS':8} {'CHANNEL':16} {'CREATED':22} TITLE / ERROR")
     for r in rows:
         lines.append(
             f"{r['id']:>6} {r['kind']:8} {r['status']:8} {r['channel'][:16]:16} "
-            f"{r['created'] or '':20} {r['title']}"
+            f"{shown(r['created'], zone, ''):22} {r['title']}"
         )
         if r["last_error"]:
-            lines.append(f"{'':>6} {'':8} {'':8} {'':16} {'':20} ! {r['last_error']}")
+            lines.append(f"{'':>6} {'':8} {'':8} {'':16} {'':22} ! {r['last_error']}")
     waiting = sum(r["status"] != "failed" for r in rows)
     lines.append(
         f"{waiting} waiting, {len(rows) - waiting} failed; `wirewatch outbox retry [ID ...]` "

@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-from service.clock import iso
+from service.clock import local_time, shown
 from service.config import ConfigError, database_of, load_config
 from service.desk import sources as desk_sources
 from service.store import Database, configs, outbox, outbox_admin, pauses
@@ -31,7 +31,8 @@ def run(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(report, indent=2, ensure_ascii=False))
         else:
-            print("\n".join([_table(report), *status_lines(app.db)]))
+            zone = app.config.timezone
+            print("\n".join([_table(report, zone), *status_lines(app.db, zone)]))
     finally:
         app.close()
     return 0
@@ -57,13 +58,14 @@ def _while_broken(args: argparse.Namespace, exc: ConfigError) -> int:
                 f"{exc.file if hasattr(exc, 'file') else 'config'}: not valid (problems above); "
                 "the service keeps running with its last good config:"
             )
-            print("\n".join([_table(report), *status_lines(db)]))
+            # The broken file's time zone is not known: UTC, and said so in every time.
+            print("\n".join([_table(report, "UTC"), *status_lines(db, "UTC")]))
     finally:
         db.dispose()
     return 1
 
 
-def status_lines(db: Database) -> list[str]:
+def status_lines(db: Database, zone: str) -> list[str]:
     """The live config, a rejected edit, paused or failed deliveries."""
     lines = []
     with db.transaction() as session:
@@ -74,10 +76,10 @@ def status_lines(db: Database) -> list[str]:
         failed = outbox_admin.recent_failures(session, limit=5)
         waiting = outbox.count_waiting(session)
     if live is not None:
-        lines.append(f"\nconfig: {live.path} live since {iso(live.applied_at)}")
+        lines.append(f"\nconfig: {live.path} live since {local_time(live.applied_at, zone)}")
     if rejected is not None:
         lines.append(
-            f"config: an edit was rejected at {iso(rejected.applied_at)}; "
+            f"config: an edit was rejected at {local_time(rejected.applied_at, zone)}; "
             "the service kept the previous config:"
         )
         lines += ["  " + line for line in (rejected.error or "").splitlines()]
@@ -85,8 +87,8 @@ def status_lines(db: Database) -> list[str]:
         where = pause.channel or "every channel"
         count = sum(waiting_at.values()) if not pause.channel else waiting_at.get(pause.channel, 0)
         lines.append(
-            f"delivery paused for {where} since {iso(pause.paused_at)}, {count} waiting: "
-            f"{pause.message}"
+            f"delivery paused for {where} since {local_time(pause.paused_at, zone)}, "
+            f"{count} waiting: {pause.message}"
         )
     if waiting and not paused:
         lines.append(f"deliveries: {waiting} waiting (Slack/SMTP down or rate limited?)")
@@ -95,18 +97,18 @@ def status_lines(db: Database) -> list[str]:
     return lines
 
 
-def _table(report: list[dict[str, Any]]) -> str:
-    lines = [f"{'SOURCE':28} {'STATUS':9} {'ITEMS':>6}  {'LAST SUCCESS':20}  DETAIL"]
+def _table(report: list[dict[str, Any]], zone: str) -> str:
+    lines = [f"{'SOURCE':28} {'STATUS':9} {'ITEMS':>6}  {'LAST SUCCESS':22}  DETAIL"]
     for s in report:
         detail = s["last_error"] or ""
         if s["status"] == "error" and s["failing_since"]:
-            detail = f"failing since {s['failing_since']}: {detail}"
+            detail = f"failing since {shown(s['failing_since'], zone)}: {detail}"
         elif s["status"] == "disabled":
             detail = s["disabled_reason"] or detail
         elif s["next_poll"]:
-            detail = f"next poll {s['next_poll']}"
+            detail = f"next poll {shown(s['next_poll'], zone)}"
         lines.append(
             f"{s['name'][:28]:28} {s['status']:9} {s['items']:>6}  "
-            f"{(s['last_success'] or '-')[:20]:20}  {detail}"
+            f"{shown(s['last_success'], zone):22}  {detail}"
         )
     return "\n".join(lines)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -65,3 +66,17 @@ def test_check_diff_says_which_marked_stories_an_edit_lets_in_or_out(
     assert code == 0, out
     assert "marks: this edit adds 1 story marked missed" in out
     assert "marks: this edit drops 1 story marked not relevant" in out
+
+
+def test_people_see_one_time_format_in_the_configured_zone(
+    desk: Desk, capsys: pytest.CaptureFixture[str]
+) -> None:
+    iso_utc = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")
+    local = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d JST")
+    for command in (["sources"], ["backtest", "--theme", "quad", "--since", "2020-01-01"]):
+        code, out, _ = cli(capsys, "-c", str(desk.config), *command)
+        assert code == 0
+        assert local.search(out), out
+        assert not iso_utc.search(out), out
+    code, out, _ = cli(capsys, "-c", str(desk.config), "sources", "--json")
+    assert iso_utc.search(out)  # scripts keep ISO 8601 UTC
