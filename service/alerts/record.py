@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from service import metrics
 from service.alerts.themes import RuleSet, ThemeInfo, item_for
+from service.alerts.why import Why, via_line
 from service.domain import Article, Hit
 from service.notify.base import AlertMessage
 from service.store import hits as hit_repo
@@ -30,6 +31,7 @@ class AlertSettings:
     threads: bool  # the notifier can reply in threads (a webhook cannot)
     theme_added: dict[str, datetime] = field(default_factory=dict)
     public_url: str | None = None  # the desk page: alerts link to their story there
+    why: Why | None = None  # says which of a theme's aliases fired
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,9 @@ def _message(
         spans=hit.spans if hit else (),
         timezone=settings.timezone,
         story_url=story_url(settings.public_url, stored.story_id),
+        via=via_line(settings.why.fired(theme.query, item_for(a, stored.tags)))
+        if settings.why and hit
+        else (),
     )
 
 

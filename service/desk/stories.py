@@ -10,8 +10,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from service.alerts.why import Fired, Why, matched_terms, spans_of
 from service.clock import iso
-from service.desk.why import Fired, Why, matched_terms, spans_of
 from service.domain import Span, link_host
 from service.rules import MatchItem
 from service.store import desk as desk_repo

@@ -11,10 +11,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from service.alerts.themes import ThemeInfo
+from service.alerts.why import Why, via_line
 from service.digest.build import order_themes, rank_stories
 from service.digest.model import Digest, DigestStory, DigestTheme, FailingSource
 from service.digest.schedule import period_label
-from service.domain import Span
+from service.domain import Span, link_host
+from service.rules import MatchItem
 from service.store import digests as digest_repo
 from service.store import pauses
 from service.store import sources as source_repo
@@ -32,7 +34,9 @@ def collect_digest(
     end: datetime,
     tz: str,
     themes: Sequence[ThemeInfo],
+    why: Why | None = None,
 ) -> Digest:
+    """`why`: say which of each theme's aliases fired for each story."""
     theme_ids = [t.id for t in themes]
     rows = digest_repo.hits_in_period(session, theme_ids, start, end)
     by_theme: dict[str, dict[int, tuple[HitRow, ArticleRow, str]]] = defaultdict(dict)
@@ -46,7 +50,13 @@ def collect_digest(
     digest_themes = []
     for theme in themes:
         stories = [
-            _story(hit, article, stories_meta.get(sid), outlets.get(sid) or (source,))
+            _story(
+                hit,
+                article,
+                stories_meta.get(sid),
+                outlets.get(sid) or (source,),
+                _via(why, theme, article, source),
+            )
             for sid, (hit, article, source) in by_theme.get(theme.id, {}).items()
         ]
         digest_themes.append(
@@ -74,11 +84,25 @@ def collect_digest(
     )
 
 
+def _via(why: Why | None, theme: ThemeInfo, article: ArticleRow, source: str) -> tuple[str, ...]:
+    if why is None:
+        return ()
+    item = MatchItem(
+        title=article.title,
+        summary=article.summary,
+        source=link_host(article.link),
+        feed=source,
+        lang=article.lang,
+    )
+    return via_line(why.fired(theme.query, item))
+
+
 def _story(
     hit: HitRow,
     article: ArticleRow,
     story: StoryRow | None,
     outlets: tuple[str, ...],
+    via: tuple[str, ...] = (),
 ) -> DigestStory:
     spans = tuple(
         Span(field=s["field"], start=int(s["start"]), end=int(s["end"]), text=s["text"])
@@ -93,6 +117,7 @@ def _story(
         published=None if article.published == article.first_seen else article.published,
         summary=article.summary,
         spans=spans,
+        via=via,
     )
 
 

@@ -21,6 +21,7 @@ class DigestStory:
     # When the first report was published, as its feed said; None when the feed gave no
     # date (then the time shown is when it was found, and labelled so).
     published: datetime | None = None
+    via: tuple[str, ...] = ()  # the theme's aliases that fired: "@korea (Yoon)"
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from service import logs
 from service.alerts.themes import ThemeInfo
+from service.alerts.why import Why
 from service.config import Config
 from service.config.models import Digest as DigestConfig
 from service.digest.build import is_empty
@@ -189,7 +190,8 @@ class DigestSender:
     ) -> Digest:
         themes = digest_themes(digest, self.themes())
         tz = digest.timezone or self.config().timezone
-        return collect_digest(session, digest.name, period, start, end, tz, themes)
+        why = Why(self.config().aliases)
+        return collect_digest(session, digest.name, period, start, end, tz, themes, why)
 
     async def _send(
         self, digest: DigestConfig, run_id: int, period: date, send_empty: bool

@@ -41,6 +41,7 @@ class StoryView:
     outlets: str
     time: str
     snippet: tuple[Segment, ...]
+    via: str = ""  # "@japan (Kishida), @korea (Yoon)": which part of the rule fired
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +146,7 @@ def _story_view(s: DigestStory, zone: ZoneInfo) -> StoryView:
         outlets=build.outlets_label(s.outlets),
         time=_story_time(s, zone),
         snippet=snippet(s.summary, s.spans),
+        via=", ".join(s.via),
     )
 
 

@@ -48,6 +48,7 @@ class AlertMessage:
     more_count: int = 0
     text: str = ""
     story_url: str | None = None  # its page on the desk (server.public_url)
+    via: tuple[str, ...] = ()  # the theme's aliases that fired: "@korea (Yoon)"
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -77,6 +78,7 @@ class AlertMessage:
             "more_count": self.more_count,
             "text": self.text,
             "story_url": self.story_url,
+            "via": list(self.via),
         }
 
     @classmethod
@@ -100,6 +102,7 @@ class AlertMessage:
             more_count=int(data.get("more_count", 0)),
             text=str(data.get("text", "")),
             story_url=data.get("story_url"),
+            via=tuple(str(v) for v in data.get("via", [])),
         )
 
     def to_json(self) -> str:

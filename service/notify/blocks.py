@@ -106,7 +106,11 @@ def _alert_context(msg: AlertMessage) -> str:
     theme = fit(clean(msg.theme_name), 500)
     line = f"*{outlet}* · {when} · {theme} · {PRIORITY_LABELS[msg.priority]}"
     terms = matched_terms(msg)
-    return line + (f" · matched: {fit(escape(', '.join(terms)), 300)}" if terms else "")
+    if terms:
+        line += f" · matched: {fit(escape(', '.join(terms)), 300)}"
+    if msg.via:
+        line += f" · via {fit(escape(', '.join(v.split(' (')[0] for v in msg.via)), 200)}"
+    return line
 
 
 def matched_terms(msg: AlertMessage, limit: int = 6) -> list[str]:

@@ -86,6 +86,10 @@ def _alert(msg: AlertMessage, strong: Strong) -> list[str]:
         lines.append(f"  {snippet}")
     if terms := matched_terms(msg):
         lines.append(f"  matched: {', '.join(terms)}")
+    if msg.via:
+        lines.append(f"  via {clean(', '.join(msg.via))}")
+    if msg.story_url:
+        lines.append(f"  on the desk: {clean(msg.story_url)}")
     return lines
 
 

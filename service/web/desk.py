@@ -15,11 +15,11 @@ from typing import Any
 
 from aiohttp import web
 
+from service.alerts.why import Why
 from service.config import Config
 from service.desk import sources as desk_sources
 from service.desk.period import parse_since
 from service.desk.stories import DeskStory, StoryFilter, list_stories, one_story
-from service.desk.why import Why
 from service.desk.workbench import Tried, try_query
 from service.domain import Span
 from service.store import Database

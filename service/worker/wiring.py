@@ -13,6 +13,7 @@ from service import logs
 from service.alerts.deliver import ChannelPacer, Deliverer
 from service.alerts.record import AlertSettings
 from service.alerts.themes import compile_rules
+from service.alerts.why import Why
 from service.config import Config
 from service.notify.base import Notifier
 from service.notify.console import ConsoleNotifier
@@ -83,6 +84,7 @@ def poll_settings(app: App, threads: bool, theme_added: dict[str, datetime]) -> 
             threads=threads,
             theme_added=theme_added,
             public_url=config.server.public_url,
+            why=Why(config.aliases),
         ),
     )
 

@@ -80,3 +80,17 @@ def test_people_see_one_time_format_in_the_configured_zone(
         assert not iso_utc.search(out), out
     code, out, _ = cli(capsys, "-c", str(desk.config), "sources", "--json")
     assert iso_utc.search(out)  # scripts keep ISO 8601 UTC
+
+
+def test_the_digest_says_which_aliases_fired(
+    desk: Desk, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    preview = tmp_path / "digest.html"
+    text = desk.config.read_text()
+    desk.config.write_text(
+        text + "digests:\n  - name: morning\n    at: '07:30'\n    to: [desk@example.org]\n"
+    )
+    code, out, err = cli(capsys, "-c", str(desk.config), "digest", "--preview", str(preview))
+    assert code == 0, err
+    page = preview.read_text()
+    assert "matched via @japan (Kishida, Japan), @korea (Yoon, Seoul, South Korea)" in page

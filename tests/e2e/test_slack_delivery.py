@@ -181,3 +181,21 @@ def test_an_alert_links_to_its_story_on_the_desk_when_public_url_is_set(
     (button,) = buttons
     assert re.fullmatch(r"https://desk\.example/wirewatch/stories/\d+", button["url"])
     assert button["text"]["text"] == "Open on the desk"
+
+
+def test_an_alert_says_which_terms_and_which_aliases_of_the_rule_fired(
+    feeds: FeedServer, slack: SlackServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    title = "Kishida and Yoon agree to normalize relations at Seoul summit"
+    feeds.route("/k.xml", body=rss([Item(title, "https://kyodo.example/jp-kr", "")]))
+    config = write_config(
+        tmp_path,
+        f"sqlite:///{tmp_path / 'w.db'}",
+        [("Kyodo News", feeds.url("/k.xml"))],
+        slack_api=slack.api_url,
+    )
+    assert cli(capsys, "-c", str(config), "poll")[0] == 0
+    (alert,) = slack.messages
+    context = next(b for b in alert.blocks if b["type"] == "context")["elements"][0]["text"]
+    assert "matched: Kishida, Yoon, normalize" in context
+    assert "via @japan, @korea" in context

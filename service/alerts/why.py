@@ -69,6 +69,11 @@ class Why:
         return self._compiled[name]
 
 
+def via_line(fired: Sequence[Fired]) -> tuple[str, ...]:
+    """`("@japan (Kishida)", "@korea (Yoon)")`: which aliases fired, with their words."""
+    return tuple(f"@{f.alias} ({', '.join(f.terms)})" if f.terms else f"@{f.alias}" for f in fired)
+
+
 def spans_of(raw: Sequence[dict[str, object]]) -> list[Span]:
     """Spans as stored with a hit (JSON), skipping anything malformed."""
     out = []
