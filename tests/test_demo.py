@@ -61,6 +61,8 @@ def test_the_demo_prints_quad_alerts_and_writes_a_digest_preview(tmp_path: Path)
     assert "The Quad finally gets serious on security" in _alerted_titles(first)
     assert "Quad Leaders’ Joint Statement" in _alerted_titles(second)
     assert "3 not modified" in second  # the static outlets answered 304 to their ETags
+    # Two outlets' own reports of one death are one story (the story model, issue 15).
+    assert "one story from ABC Australia, Japan Today: " in stdout
     preview = out / "digest-preview.html"
     assert str(preview) in stdout
     html = preview.read_text(encoding="utf-8")

@@ -181,7 +181,24 @@ def test_a_followup_is_one_line_in_the_alerts_thread() -> None:
     line = block["text"]["text"]
     assert "\n" not in line
     link = "<https://en.example.co.kr/news/AEN20250314000100315|"
-    assert line == f"*Yonhap*: {link}Japan, South Korea leaders revive shuttle diplomacy>"
+    assert (
+        line
+        == f"Also reported by *Yonhap*: {link}Japan, South Korea leaders revive shuttle diplomacy>"
+    )
+
+
+def test_a_followup_says_how_much_later_the_outlet_reported() -> None:
+    from dataclasses import replace
+    from datetime import timedelta
+
+    msg = followup()
+    later = replace(msg, first_published=msg.published - timedelta(hours=2, minutes=10))
+    payload = build_blocks(later)
+    assert payload["text"].startswith("Also reported by Yonhap · 2 h later: ")
+    assert "Also reported by *Yonhap* · 2 h later: <" in payload["blocks"][0]["text"]["text"]
+    soon = replace(msg, first_published=msg.published - timedelta(minutes=35))
+    assert "· 35 min later" in build_blocks(soon)["text"]
+    assert "later" not in build_blocks(replace(msg, first_published=msg.published))["text"]
 
 
 def test_a_summary_names_the_count_and_links_up_to_ten_headlines() -> None:

@@ -6,8 +6,8 @@ become follow-ups in its thread. Only rows the database says are new become mess
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -55,7 +55,11 @@ class Report:
 
 
 def record_matches(
-    session: Session, settings: AlertSettings, reports: Sequence[Report], now: datetime
+    session: Session,
+    settings: AlertSettings,
+    reports: Sequence[Report],
+    now: datetime,
+    matched: Mapping[int, Sequence[Hit]] | None = None,
 ) -> int:
     """Store the hits of a feed's new and edited articles and enqueue what they announce,
     in a few statements whatever the number of articles. Returns the alerts enqueued.
@@ -63,7 +67,12 @@ def record_matches(
     Rows are enqueued (and so delivered) in order of publication, oldest first: a feed
     lists its newest item first, a reader expects the story as it unfolded."""
     reports = sorted(reports, key=lambda r: r.stored.article.published)
-    hits = [(r, settings.rules.match(item_for(r.stored.article, r.stored.tags))) for r in reports]
+    hits = [
+        (r, matched[r.stored.article_id])
+        if matched is not None and r.stored.article_id in matched
+        else (r, settings.rules.match(item_for(r.stored.article, r.stored.tags)))
+        for r in reports
+    ]
     _store_hits(session, [(r.stored, h) for r, h in hits if h], now)
     rows: dict[str, dict[str, Any]] = {}
     for report, found in hits:
@@ -183,5 +192,16 @@ def _followup_row(
         "article_id": stored.article_id,
         "parent_id": parent.id,
         "channel": parent.channel,
-        "payload": _message("followup", settings, theme, parent.channel, stored, None).to_dict(),
+        "payload": replace(
+            _message("followup", settings, theme, parent.channel, stored, None),
+            first_published=_published(parent),
+        ).to_dict(),
     }
+
+
+def _published(alert: DeliveryRow) -> datetime | None:
+    """When the alerted report was published, as its message says."""
+    try:
+        return datetime.fromisoformat(str(alert.payload["published"]))
+    except (KeyError, TypeError, ValueError):
+        return None

@@ -22,6 +22,10 @@ def summary_lines(result: DemoResult) -> list[str]:
         f"   sources   {result.sources} polled on 127.0.0.1"
         + (f", failing: {', '.join(result.failing)}" if result.failing else ", all ok"),
         f"   articles  {result.articles} stored, grouped into {result.stories} stories",
+    ]
+    for title, outlets in result.shared:
+        lines.append(f"             one story from {', '.join(outlets)}: {title}")
+    lines += [
         f"   alerts    {alerts[0] if alerts else 'no themes configured'}",
     ]
     lines += [f"             {line}" for line in alerts[1:]]

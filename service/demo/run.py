@@ -30,6 +30,7 @@ from service.digest.build import subject
 from service.poll.poller import PollOutcome
 from service.store import articles as article_repo
 from service.store import outbox_admin
+from service.store import stories as story_repo
 from service.store.models import ArticleRow, StoryRow
 from service.worker.app import App, digest_sender, open_app
 from service.worker.wiring import Runtime
@@ -61,6 +62,7 @@ class DemoResult:
     followups: int
     failing: tuple[str, ...]
     history_days: int  # how far back the bundled items go (for a `backtest --since`)
+    shared: tuple[tuple[str, tuple[str, ...]], ...] = ()  # stories several outlets carried
 
 
 def demo_config(
@@ -185,6 +187,12 @@ def history_days(app: App) -> int:
     return (app.clock.now() - oldest).days + 1 if oldest else 1
 
 
+def _shared(app: App) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    with app.db.transaction() as session:
+        found = story_repo.carried_by_several(session, limit=3)
+    return tuple((title, tuple(outlets)) for title, outlets in found)
+
+
 def _count(app: App, model: type[ArticleRow] | type[StoryRow]) -> int:
     with app.db.transaction() as session:
         return article_repo.count_rows(session, model)
@@ -223,6 +231,7 @@ async def _run(
                 followups=followups,
                 failing=tuple(o.source for o in last if o.status in ("error", "disabled")),
                 history_days=history_days(app),
+                shared=_shared(app),
             )
         finally:
             app.close()

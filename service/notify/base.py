@@ -49,6 +49,7 @@ class AlertMessage:
     text: str = ""
     story_url: str | None = None  # its page on the desk (server.public_url)
     via: tuple[str, ...] = ()  # the theme's aliases that fired: "@korea (Yoon)"
+    first_published: datetime | None = None  # a follow-up: when the alerted report was
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -79,6 +80,9 @@ class AlertMessage:
             "text": self.text,
             "story_url": self.story_url,
             "via": list(self.via),
+            "first_published": self.first_published.astimezone(UTC).isoformat()
+            if self.first_published
+            else None,
         }
 
     @classmethod
@@ -103,6 +107,7 @@ class AlertMessage:
             text=str(data.get("text", "")),
             story_url=data.get("story_url"),
             via=tuple(str(v) for v in data.get("via", [])),
+            first_published=_aware(data.get("first_published")),
         )
 
     def to_json(self) -> str:
@@ -111,6 +116,30 @@ class AlertMessage:
     @classmethod
     def from_json(cls, raw: str) -> AlertMessage:
         return cls.from_dict(json.loads(raw))
+
+
+def _aware(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value).astimezone(UTC)
+    except ValueError:
+        return None
+
+
+def later_by(msg: AlertMessage) -> str | None:
+    """`2 h later` (`35 min later`, `3 days later`): how long after the alerted report a
+    follow-up was published; None when unknown or not later."""
+    if msg.first_published is None:
+        return None
+    minutes = int((msg.published - msg.first_published).total_seconds() // 60)
+    if minutes < 1:
+        return None
+    if minutes < 60:
+        return f"{minutes} min later"
+    if minutes < 48 * 60:
+        return f"{round(minutes / 60)} h later"
+    return f"{round(minutes / 1440)} days later"
 
 
 def _span_to_dict(span: Span) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from service.clock import local_time
-from service.notify.base import AlertMessage
+from service.notify.base import AlertMessage, later_by
 from service.notify.mrkdwn import (
     bold,
     clean,
@@ -132,8 +132,10 @@ def matched_terms(msg: AlertMessage, limit: int = 6) -> list[str]:
 def _followup(msg: AlertMessage) -> tuple[str, list[Block]]:
     title = shorten(clean(msg.title), HEADLINE_CHARS) or clean(msg.link)
     outlet = fit(clean(msg.outlet), 500)
-    line = f"*{outlet}*: {link(msg.link, title, SECTION_LIMIT - len(outlet) - 4)}"
-    fallback = f"Also reported by {clean(msg.outlet)}: {title}"
+    when = later_by(msg)
+    after = f" · {when}" if when else ""
+    line = f"Also reported by *{outlet}*{after}: {link(msg.link, title, SECTION_LIMIT - 600)}"
+    fallback = f"Also reported by {clean(msg.outlet)}{after}: {title}"
     return fit(fallback, TEXT_LIMIT), [_section(line)]
 
 

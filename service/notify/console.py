@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TextIO
 
 from service.clock import local_time
-from service.notify.base import AlertMessage, Delivered
+from service.notify.base import AlertMessage, Delivered, later_by
 from service.notify.blocks import matched_terms
 from service.notify.mrkdwn import clean
 from service.notify.snippet import make_snippet
@@ -95,7 +95,9 @@ def _alert(msg: AlertMessage, strong: Strong) -> list[str]:
 
 def _followup(msg: AlertMessage, strong: Strong) -> list[str]:
     return [
-        f"  ↳ also reported by {clean(msg.outlet)}: {clean(msg.title)}",
+        f"  ↳ also reported by {clean(msg.outlet)}"
+        + (f" · {when}" if (when := later_by(msg)) else "")
+        + f": {clean(msg.title)}",
         f"    {clean(msg.link)}",
     ]
 

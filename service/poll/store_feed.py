@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from service.alerts.record import AlertSettings, Report, StoredArticle, record_matches
+from service.alerts.themes import item_for
 from service.domain import ParsedFeed
 from service.poll.fetch import Fetched
 from service.poll.normalize import content_fingerprint, normalize_entry
@@ -55,7 +56,14 @@ def store_feed(session: Session, job: StoreJob, now: datetime) -> PollOutcome:
         for a in articles
     ]
     changed = upsert_articles(session, state.id, triples, now)
-    placed = place_in_stories(session, [u.row for u in changed], state.id, settings.grouping)
+    # Matched once, before grouping: only reports that can alert are worth the embedding.
+    matched = {
+        u.row.id: settings.alerts.rules.match(item_for(u.article, state.tags)) for u in changed
+    }
+    alerting = {article_id for article_id, hits in matched.items() if hits}
+    placed = place_in_stories(
+        session, [u.row for u in changed], state.id, settings.grouping, alerting
+    )
     earlier = outbox.alerts_of_stories(
         session, {p.story_id for p in placed.values() if not p.new_story}
     )
@@ -73,7 +81,7 @@ def store_feed(session: Session, job: StoreJob, now: datetime) -> PollOutcome:
         )
         parents = earlier.get(place.story_id, []) if up.is_new else []
         reports.append(Report(stored, parents))
-    alerts = record_matches(session, settings.alerts, reports, now)
+    alerts = record_matches(session, settings.alerts, reports, now, matched)
     write_source(session, state.id, success_values(state, result, feed.ttl_seconds, now))
     new = sum(u.is_new for u in changed)
     return PollOutcome(state.name, "ok", new=new, updated=len(changed) - new, alerts=alerts)

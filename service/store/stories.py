@@ -7,11 +7,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from service.store.dialect import insert_ignore
-from service.store.models import ArticleRow, StoryBandRow, StoryKeyRow, StoryRow
+from service.store.models import ArticleRow, SourceRow, StoryBandRow, StoryKeyRow, StoryRow
 
 BAND_CHUNK = 4000  # band keys per lookup: below SQLite's and PostgreSQL's parameter limits
 
@@ -40,6 +40,32 @@ def stories_by_key(session: Session, keys: list[str]) -> dict[str, int]:
     return dict(session.connection().execute(query).all())
 
 
+def carried_by_several(session: Session, limit: int) -> list[tuple[str, list[str]]]:
+    """(headline, outlets) of the stories reported by more than one source, newest first."""
+    several = (
+        select(ArticleRow.story_id)
+        .where(ArticleRow.story_id.is_not(None))
+        .group_by(ArticleRow.story_id)
+        .having(func.count(func.distinct(ArticleRow.source_id)) > 1)
+    )
+    stories = session.execute(
+        select(StoryRow.id, StoryRow.title)
+        .where(StoryRow.id.in_(several))
+        .order_by(StoryRow.published.desc())
+        .limit(limit)
+    ).all()
+    out = []
+    for story_id, title in stories:
+        names = session.scalars(
+            select(SourceRow.name)
+            .join(ArticleRow, ArticleRow.source_id == SourceRow.id)
+            .where(ArticleRow.story_id == story_id)
+            .order_by(ArticleRow.published)
+        ).all()
+        out.append((title, list(dict.fromkeys(names))))
+    return out
+
+
 def insert_keys(session: Session, keys: dict[str, int | None]) -> None:
     # In key order: concurrent workers then lock the same keys in the same order.
     rows = [{"key": k, "story_id": s} for k, s in sorted(keys.items())]
@@ -47,13 +73,22 @@ def insert_keys(session: Session, keys: dict[str, int | None]) -> None:
 
 
 def band_rows(
-    session: Session, bands: set[int], source_id: int, start: datetime, end: datetime
+    session: Session,
+    bands: set[int],
+    source_id: int,
+    start: datetime,
+    end: datetime,
+    bucket_cap: int = 10**9,
 ) -> list[tuple[int, int, int]]:
     """(band, story, article) of other outlets' articles published in [start, end] that
     share a band. Straight to the driver: a feed's new articles look up a few thousand
     integer keys, and SQLAlchemy's per-value IN expansion would cost more than the query.
     Near-duplicate text within one outlet is its own boilerplate ("Statement by the Press
-    Secretary on ..."), not the same story: those share a guid or URL instead."""
+    Secretary on ..."), not the same story: those share a guid or URL instead.
+
+    A band key stored for more than `bucket_cap` articles is skipped: templated text
+    (briefings, market or weather reports) fills such buckets, and reading them would make
+    every new report cost more as the window fills."""
     connection = session.connection()
     dialect = connection.dialect
     when = ArticleRow.published.type.bind_processor(dialect)
@@ -63,25 +98,34 @@ def band_rows(
     keys = list(bands)
     for first in range(0, len(keys), BAND_CHUNK):
         chunk = keys[first : first + BAND_CHUNK]
+        marks = ", ".join([mark] * len(chunk))
         sql = (
             "SELECT b.band, b.story_id, b.article_id FROM story_bands b "
             "JOIN articles a ON a.id = b.article_id "
-            f"WHERE b.band IN ({', '.join([mark] * len(chunk))}) "
+            f"WHERE b.band IN (SELECT band FROM story_bands WHERE band IN ({marks}) "
+            f"GROUP BY band HAVING COUNT(*) <= {mark}) "
             f"AND a.source_id != {mark} AND a.published >= {mark} AND a.published <= {mark}"
         )
-        out += connection.exec_driver_sql(sql, (*chunk, source_id, low, high)).all()
+        params = (*chunk, bucket_cap, source_id, low, high)
+        out += connection.exec_driver_sql(sql, params).all()
     return out
 
 
-def signatures(session: Session, article_ids: set[int]) -> dict[int, tuple[bytes, datetime]]:
-    """The stored text signature and publication time of these articles."""
+def candidate_reports(
+    session: Session, article_ids: set[int]
+) -> dict[int, tuple[bytes | None, datetime, str, str]]:
+    """(text signature, publication time, headline, teaser) of these articles."""
     if not article_ids:
         return {}
-    query = select(ArticleRow.id, ArticleRow.signature, ArticleRow.published).where(
-        ArticleRow.id.in_(article_ids), ArticleRow.signature.is_not(None)
-    )
+    query = select(
+        ArticleRow.id,
+        ArticleRow.signature,
+        ArticleRow.published,
+        ArticleRow.title,
+        ArticleRow.summary,
+    ).where(ArticleRow.id.in_(article_ids))
     rows = session.connection().execute(query).all()
-    return {a: (raw, when) for a, raw, when in rows if raw is not None}
+    return {a: (raw, when, title, summary) for a, raw, when, title, summary in rows}
 
 
 def insert_bands(session: Session, rows: list[tuple[int, int | None, int]]) -> None:

@@ -1,10 +1,13 @@
 """The one story decision: which story a new report joins, if any.
 
 Order of evidence: an exact key the report shares with a story (canonical URL, global guid;
-keys.py), then near-duplicate text within a time window: the most similar report of another
-outlet, if its similarity reaches the threshold. Candidates come from an index over the
-window (LSH bands, looked up in the store), so the cost does not grow with history.
-Pure: place.py feeds it from the database; tests and benches call the same functions.
+keys.py); then, among other outlets' reports in the window, found through an index (LSH
+bands of the text and the report's rarest words, looked up in the store, so the cost does
+not grow with history): a near-copy (MinHash similarity at the threshold), or a report the
+story model (model.py) judges the same story from shared words, names, numbers, time and,
+when the model is installed, meaning. The most convincing candidate wins.
+Pure but for the embedding model: place.py feeds it from the database; tests and benches
+call the same functions.
 """
 
 from __future__ import annotations
@@ -12,15 +15,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 import numpy as np
 
+from service.stories.features import ReportText
+from service.stories.model import same_story
 from service.stories.signature import TextSignature
 
 # Chosen from bench/DEDUP.md: the highest recall at which precision on 315 labelled
 # cross-outlet pairs stays >= 0.95 (P 0.960, R 0.139) for this MinHash estimator.
 DEFAULT_THRESHOLD = 0.28
 DEFAULT_WINDOW = timedelta(hours=72)
+# Below this probability from words and time alone, the embedding is not worth computing:
+# every same-story pair of the labelled ones that the full model accepts scores 0.69 or
+# more on words and time (bench/fit_story_model.py).
+MEANING_FLOOR = 0.5
 
 
 @dataclass(frozen=True)
@@ -29,13 +39,32 @@ class Grouping:
     window: timedelta = DEFAULT_WINDOW
 
 
+class Similarity(Protocol):
+    def similarity(self, a: tuple[int, str, str], b: tuple[int, str, str]) -> float | None: ...
+
+
 @dataclass(frozen=True)
 class Candidate:
-    """A stored report of another outlet, found through a shared LSH band key."""
+    """A stored report of another outlet, found through a shared index key."""
 
     story_id: int
-    minima: np.ndarray  # its MinHash minima (uint32), as stored
+    minima: np.ndarray | None  # its MinHash minima (uint32), as stored; None: no words
     published: datetime
+    article_id: int = 0
+    title: str = ""
+    summary: str = ""
+    text: ReportText | None = None
+
+
+@dataclass(frozen=True)
+class NewReport:
+    """The report being placed, as the story model reads it."""
+
+    article_id: int
+    title: str
+    summary: str
+    text: ReportText
+    wants_meaning: bool  # it can alert: worth the embedding's few milliseconds
 
 
 def candidate(story_id: int, signature: TextSignature, published: datetime) -> Candidate:
@@ -48,28 +77,56 @@ def choose_story(
     candidates: Sequence[Candidate],
     grouping: Grouping = Grouping(),
     keyed: int | None = None,
+    report: NewReport | None = None,
+    meaning: Similarity | None = None,
 ) -> int | None:
     """The story the report joins: `keyed` (the story of one of its exact keys) if any,
-    else the most similar candidate published within the window whose similarity reaches
-    the threshold, else None (a new story). Ties go to the earlier report, then the lower
-    story id, so replaying the same input always picks the same story."""
+    else the most convincing candidate published within the window (a near-copy first,
+    then the story model's most probable match over its threshold), else None (a new
+    story). Ties go to the earlier report, then the lower story id, so replaying the same
+    input always picks the same story. Without `report` only near-copies group."""
     if keyed is not None:
         return keyed
-    own = np.asarray(signature.minhash, dtype=np.uint32)
-    usable = [
-        c
-        for c in candidates
-        if c.minima.shape == own.shape and abs(c.published - published) <= grouping.window
-    ]
-    if not usable or not signature.size:
+    usable = [c for c in candidates if abs(c.published - published) <= grouping.window]
+    if not usable:
         return None
-    # The similarity of every candidate in one numpy pass: the estimated Jaccard index.
-    same = np.count_nonzero(np.stack([c.minima for c in usable]) == own, axis=1) / own.size
+    own = np.asarray(signature.minhash, dtype=np.uint32)
     best: tuple[float, float, int] | None = None
-    for score, c in zip(same.tolist(), usable, strict=True):
-        if score < grouping.threshold:
+    for c, copy in zip(usable, _near_copy(own, signature, usable), strict=True):
+        score = 2.0 + copy if copy >= grouping.threshold else _model(report, c, meaning)
+        if score is None:
             continue
         rank = (score, -c.published.timestamp(), -c.story_id)
         if best is None or rank > best:
             best = rank
     return -best[2] if best else None
+
+
+def _near_copy(
+    own: np.ndarray, signature: TextSignature, usable: Sequence[Candidate]
+) -> list[float]:
+    """The estimated Jaccard index of every candidate's words, in one numpy pass."""
+    scores = [0.0] * len(usable)
+    if not signature.size:
+        return scores
+    rows = [i for i, c in enumerate(usable) if c.minima is not None and c.minima.shape == own.shape]
+    if rows:
+        stacked = np.stack([usable[i].minima for i in rows])  # type: ignore[misc]
+        same = np.count_nonzero(stacked == own, axis=1) / own.size
+        for i, value in zip(rows, same.tolist(), strict=True):
+            scores[i] = value
+    return scores
+
+
+def _model(report: NewReport | None, c: Candidate, meaning: Similarity | None) -> float | None:
+    """The story model's probability when it says "same story", else None."""
+    if report is None or c.text is None:
+        return None
+    probability, same = same_story(report.text, c.text, None)
+    if meaning is not None and report.wants_meaning and probability >= MEANING_FLOOR:
+        similarity = meaning.similarity(
+            (report.article_id, report.title, report.summary), (c.article_id, c.title, c.summary)
+        )
+        if similarity is not None:
+            probability, same = same_story(report.text, c.text, similarity)
+    return probability if same else None

@@ -4,20 +4,26 @@ for all of its new reports, so the cost does not grow with the number of stored 
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
+from collections.abc import Set
 from dataclasses import dataclass
 from datetime import datetime
 
-import numpy as np
 from sqlalchemy.orm import Session
 
 from service.store import stories as story_repo
 from service.store.models import ArticleRow, StoryRow
 from service.stories import signature as sig
-from service.stories.decide import Candidate, Grouping, choose_story
+from service.stories.decide import Candidate, Grouping, NewReport, choose_story
+from service.stories.features import ReportText, distinctive_words, report_text
 from service.stories.keys import exact_keys
+from service.stories.meaning import meaning
 
 MAX_CANDIDATES = 32  # stories compared per new report, whatever the collisions
+# An index key shared by more stored reports than this is skipped: templated text fills
+# such buckets, and reading them would make each report cost more as the window fills.
+BUCKET_CAP = 64
 
 
 @dataclass(frozen=True)
@@ -33,25 +39,38 @@ class _Pending:
     keys: list[str]
     signature: sig.TextSignature
     bands: list[int]
+    report: NewReport
     story: StoryRow | None = None
 
 
 def place_in_stories(
-    session: Session, rows: list[ArticleRow], source_id: int, grouping: Grouping
+    session: Session,
+    rows: list[ArticleRow],
+    source_id: int,
+    grouping: Grouping,
+    alerting: Set[int] = frozenset(),
 ) -> dict[int, Placement]:
-    """Placement of every row (by article id); rows without a story get one."""
+    """Placement of every row (by article id); rows without a story get one. `alerting`:
+    the ids of the rows that match a theme, the only ones worth the embedding model."""
     session.flush()
     placed = _placements(session, [r for r in rows if r.story_id is not None])
-    pending = _prepare([r for r in rows if r.story_id is None])
+    pending = _prepare([r for r in rows if r.story_id is None], alerting)
     if not pending:
         return placed
     by_key = story_repo.stories_by_key(session, [k for p in pending for k in p.keys])
     candidates = _candidates(session, pending, source_id, grouping)
+    model = meaning() if any(p.report.wants_meaning for p in pending) else None
     new_stories: dict[str, StoryRow] = {}
     for item in pending:
         keyed = next((by_key[k] for k in item.keys if k in by_key), None)
         story_id = choose_story(
-            item.signature, item.row.published, candidates.get(item.row.id, []), grouping, keyed
+            item.signature,
+            item.row.published,
+            candidates.get(item.row.id, []),
+            grouping,
+            keyed,
+            item.report,
+            model,
         )
         if story_id is not None:
             item.row.story_id = story_id
@@ -72,14 +91,28 @@ def place_in_stories(
     return placed
 
 
-def _prepare(rows: list[ArticleRow]) -> list[_Pending]:
+def _prepare(rows: list[ArticleRow], alerting: Set[int]) -> list[_Pending]:
     signatures = [sig.text_signature(row.title, row.summary) for row in rows]
     bands_of = sig.lsh_keys_many(signatures)
     pending = []
     for row, signature, bands in zip(rows, signatures, bands_of, strict=True):
         row.signature = sig.signature_to_bytes(signature)
-        pending.append(_Pending(row, exact_keys(row.link, row.guid), signature, bands))
+        text = report_text(row.title, row.summary, row.published)
+        report = NewReport(row.id, row.title, row.summary, text, row.id in alerting)
+        keys = bands + word_keys(text)
+        pending.append(_Pending(row, exact_keys(row.link, row.guid), signature, keys, report))
     return pending
+
+
+def word_keys(text: ReportText) -> list[int]:
+    """Index keys of the report's rarest words, beside its LSH bands: reports of one event
+    written apart share few shingles but nearly always a name."""
+    return [_word_key(w) for w in distinctive_words(text)]
+
+
+def _word_key(word: str) -> int:
+    digest = hashlib.blake2b(b"word:" + word.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 1  # 63 bits, like the band keys
 
 
 def _placements(
@@ -111,16 +144,17 @@ def _candidates(
         source_id,
         min(published) - grouping.window,
         max(published) + grouping.window,
+        BUCKET_CAP,
     )
     by_band: dict[int, list[tuple[int, int]]] = {}
     for band, story_id, article_id in rows:
         by_band.setdefault(band, []).append((story_id, article_id))
     chosen = {p.row.id: _most_shared(p, by_band) for p in pending}
     wanted = {article_id for picks in chosen.values() for _, article_id in picks}
-    stored = _minima(story_repo.signatures(session, wanted))
+    stored = _stored(story_repo.candidate_reports(session, wanted))
     return {
         row_id: [
-            Candidate(story_id, *stored[article_id])
+            _with_story(stored[article_id], story_id)
             for story_id, article_id in picks
             if article_id in stored
         ]
@@ -128,15 +162,19 @@ def _candidates(
     }
 
 
-def _minima(stored: dict[int, tuple[bytes, datetime]]) -> dict[int, tuple[np.ndarray, datetime]]:
-    """MinHash minima (a view on the stored bytes: no per-value unpacking); texts without
-    shingles never text-match, so they are no candidates."""
+def _stored(rows: dict[int, tuple[bytes | None, datetime, str, str]]) -> dict[int, Candidate]:
+    """Candidates by article (story 0 until known): MinHash minima as a view on the stored
+    bytes (no per-value unpacking), and the text the story model reads."""
     out = {}
-    for article_id, (raw, when) in stored.items():
-        minima = sig.signature_minima(raw)
-        if minima is not None:
-            out[article_id] = (minima, when)
+    for article_id, (raw, when, title, summary) in rows.items():
+        minima = sig.signature_minima(raw) if raw is not None else None
+        text = report_text(title, summary, when)
+        out[article_id] = Candidate(0, minima, when, article_id, title, summary, text)
     return out
+
+
+def _with_story(c: Candidate, story_id: int) -> Candidate:
+    return Candidate(story_id, c.minima, c.published, c.article_id, c.title, c.summary, c.text)
 
 
 def _most_shared(

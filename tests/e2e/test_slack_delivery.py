@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -199,3 +200,51 @@ def test_an_alert_says_which_terms_and_which_aliases_of_the_rule_fired(
     context = next(b for b in alert.blocks if b["type"] == "context")["elements"][0]["text"]
     assert "matched: Kishida, Yoon, normalize" in context
     assert "via @japan, @korea" in context
+
+
+SUMMIT_KYODO = Item(
+    "Kishida and Yoon hold summit in Tokyo, agree to restore shuttle diplomacy",
+    "https://english.kyodonews.net/news/2026/11/summit.html",
+    "Japanese Prime Minister Fumio Kishida and South Korean President Yoon Suk Yeol agreed on "
+    "Thursday to resume regular leader visits.",
+    published=datetime(2026, 11, 28, 6, 0, tzinfo=UTC),
+)
+SUMMIT_YONHAP = Item(
+    "Yoon, Kishida agree to resume shuttle diplomacy at Tokyo summit",
+    "https://en.yna.co.kr/view/AEN20261128000300315",
+    "South Korea and Japan will restart reciprocal visits by their leaders, Seoul said after "
+    "the summit in Tokyo.",
+    published=datetime(2026, 11, 28, 8, 0, tzinfo=UTC),
+)
+EXPORT_TALKS = Item(
+    "Japan and South Korea hold talks on export controls, no summit planned",
+    "https://en.yna.co.kr/view/AEN20261129000100315",
+    "Trade officials from Tokyo and Seoul met in Seoul to discuss lifting export curbs.",
+    published=datetime(2026, 11, 29, 12, 0, tzinfo=UTC),
+)
+
+
+def test_two_outlets_own_reports_of_one_summit_alert_once_and_say_who_and_when(
+    feeds: FeedServer, slack: SlackServer, db_url: str, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    feeds.route("/kyodo.xml", body=rss([SUMMIT_KYODO]))
+    feeds.route("/yonhap.xml", body=rss([SUMMIT_YONHAP, EXPORT_TALKS]))
+    config = write_config(
+        tmp_path,
+        db_url,
+        [("Kyodo News", feeds.url("/kyodo.xml")), ("Yonhap", feeds.url("/yonhap.xml"))],
+        slack_api=slack.api_url,
+    )
+    assert cli(capsys, "-c", str(config), "poll", "--source", "Kyodo News")[0] == 0
+    assert cli(capsys, "-c", str(config), "poll", "--source", "Yonhap")[0] == 0
+    top = [m for m in slack.messages if m.thread_ts is None]
+    replies = [m for m in slack.messages if m.thread_ts is not None]
+    # The export talks are another story on the same topic: their own alert.
+    assert sorted(m.text.split(": ", 1)[1][:20] for m in top) == [
+        "Japan and South Kore",
+        "Kishida and Yoon hol",
+    ]
+    (reply,) = replies
+    assert reply.thread_ts == next(m.ts for m in top if "Kishida and Yoon" in m.text)
+    assert "Also reported by Yonhap · 2 h later" in reply.text

@@ -1,0 +1,148 @@
+"""The story model: independent reports of one event group, different events on one topic
+stay apart, and without the embedding model grouping goes on with words and time."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pytest
+
+from service.stories import embed
+from service.stories import meaning as meaning_module
+from service.stories.decide import Candidate, NewReport, choose_story
+from service.stories.embed import WordPieces, load_encoder
+from service.stories.features import distinctive_words, report_text
+from service.stories.meaning import Meaning
+from service.stories.model import same_story
+from service.stories.signature import text_signature
+
+T0 = datetime(2023, 3, 16, 6, 0, tzinfo=UTC)
+LAUNCH = (
+    "North Korea fires ballistic missile into sea, Seoul says",
+    "The launch came hours before the summit.",
+)
+SAME_LAUNCH = (
+    "North Korea launches ICBM ahead of Japan-South Korea summit",
+    "Pyongyang fired a long-range missile on Thursday morning.",
+)
+OTHER_LAUNCH = (
+    "North Korea fires two short-range missiles",
+    "The launch was the third this month.",
+)
+
+encoder, why = load_encoder()
+needs_model = pytest.mark.skipif(encoder is None, reason=f"no embedding model: {why}")
+
+
+def _new(article_id: int, title: str, summary: str, when: datetime, wants: bool) -> NewReport:
+    return NewReport(article_id, title, summary, report_text(title, summary, when), wants)
+
+
+def _candidate(story: int, article_id: int, title: str, summary: str, when: datetime) -> Candidate:
+    return Candidate(
+        story, None, when, article_id, title, summary, report_text(title, summary, when)
+    )
+
+
+@needs_model
+def test_two_outlets_own_reports_of_one_launch_join_one_story() -> None:
+    report = _new(1, *SAME_LAUNCH, T0 + timedelta(hours=1), wants=True)
+    signature = text_signature(*SAME_LAUNCH)
+    candidates = [_candidate(7, 2, *LAUNCH, T0)]
+    assert choose_story(signature, report.text.published, candidates, report=report,
+                        meaning=Meaning(encoder)) == 7  # fmt: skip
+
+
+@needs_model
+def test_a_launch_two_days_later_is_another_story() -> None:
+    report = _new(3, *OTHER_LAUNCH, T0 + timedelta(hours=50), wants=True)
+    signature = text_signature(*OTHER_LAUNCH)
+    candidates = [_candidate(7, 4, *LAUNCH, T0)]
+    assert choose_story(signature, report.text.published, candidates, report=report,
+                        meaning=Meaning(encoder)) is None  # fmt: skip
+
+
+def test_without_the_embedding_only_a_close_rewrite_groups() -> None:
+    a = report_text(*LAUNCH, T0)
+    near = report_text(
+        "North Korea fires ballistic missile into the sea, Seoul says",
+        "The launch came hours before the summit in Tokyo.",
+        T0 + timedelta(hours=2),
+    )
+    assert same_story(a, near, None)[1]
+    assert not same_story(a, report_text(*OTHER_LAUNCH, T0 + timedelta(hours=50)), None)[1]
+
+
+def test_a_report_that_cannot_alert_never_computes_an_embedding() -> None:
+    class Counting:
+        calls = 0
+
+        def similarity(self, a: tuple[int, str, str], b: tuple[int, str, str]) -> float | None:
+            Counting.calls += 1
+            return 0.9
+
+    report = _new(5, *SAME_LAUNCH, T0 + timedelta(hours=1), wants=False)
+    choose_story(
+        text_signature(*SAME_LAUNCH),
+        report.text.published,
+        [_candidate(7, 6, *LAUNCH, T0)],
+        report=report,
+        meaning=Counting(),
+    )
+    assert Counting.calls == 0
+
+
+def test_a_missing_model_leaves_words_and_time_and_says_so_once(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(embed, "PACKAGE", "no_such_model_package")
+    monkeypatch.setattr(meaning_module, "_LOADED", None)
+    with caplog.at_level(logging.INFO):
+        first = meaning_module.meaning()
+        second = meaning_module.meaning()
+    assert first is second and not first.available
+    lines = [r.getMessage() for r in caplog.records if "stories.grouping" in r.getMessage()]
+    assert len(lines) == 1
+    assert "mode=words+time" in lines[0] and "not installed" in lines[0]
+    assert first.similarity((1, "a", ""), (2, "b", "")) is None
+
+
+def test_a_broken_model_file_degrades_instead_of_crashing(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: pytest.TempPathFactory
+) -> None:
+    broken = tmp_path / "model"  # type: ignore[operator]
+    broken.mkdir()
+    (broken / "vocab.txt").write_text("[UNK]\n[CLS]\n[SEP]\n")
+    (broken / "config.json").write_text("{}")
+    monkeypatch.setattr(embed, "model_directory", lambda: broken)
+    found, reason = load_encoder()
+    assert found is None and "did not load" in reason
+
+
+@needs_model
+def test_embeddings_are_unit_vectors_and_a_paraphrase_is_closer_than_another_topic() -> None:
+    assert encoder is not None
+    v = encoder.embed([LAUNCH[0], SAME_LAUNCH[0], "Rugby: Brave Blossoms win in Dublin", ""])
+    assert np.allclose(np.linalg.norm(v[:3], axis=1), 1.0, atol=1e-5)
+    assert v[0] @ v[1] > v[0] @ v[2] + 0.3
+
+
+def test_the_word_piece_tokenizer_splits_like_bert() -> None:
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "un", "##aff", "##able", "run", "!", "日", "本"]
+    pieces = WordPieces(vocab)
+    assert pieces.encode("Unaffable RUN! 日本 xyz") == [2, 4, 5, 6, 7, 8, 9, 10, 1, 3]
+    assert len(pieces.encode("run " * 1000)) == embed.MAX_TOKENS
+
+
+def test_the_index_words_are_the_rarest_and_bounded() -> None:
+    text = report_text(
+        "Kishida and Yoon agree to normalize relations at Seoul summit " * 50,
+        "Pyongyang Hiroshima Albanese Modi Biden Trudeau Joly",
+        T0,
+    )
+    # Only the first MAX_WORDS words are read: the names in the teaser come too late.
+    assert set(distinctive_words(text)) == {"kishida", "yoon", "normalize"}
+    names = report_text("Pyongyang Hiroshima Albanese Trudeau Joly Kishida Yoon Fumio the", "", T0)
+    assert len(distinctive_words(names)) == 6 and "the" not in distinctive_words(names)
