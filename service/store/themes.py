@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service.store.dialect import insert_ignore
 from service.store.models import ThemeStateRow
 
 
@@ -16,13 +17,19 @@ def record_live(
 ) -> dict[str, datetime]:
     """Record the (theme id, query) pairs of a config going live (a new theme is live from
     `now`; a changed query is noted) and return when every known theme went live."""
-    rows = {r.theme_id: r for r in session.scalars(select(ThemeStateRow))}
+    themes = list(themes)
+    known = set(session.scalars(select(ThemeStateRow.theme_id)))
+    new = [
+        {"theme_id": theme_id, "query": query, "added_at": now, "changed_at": now}
+        for theme_id, query in dict(themes).items()
+        if theme_id not in known
+    ]
+    # Workers starting together record the same new themes: the first insert wins.
+    insert_ignore(session, ThemeStateRow, new)
+    query_all = select(ThemeStateRow).execution_options(populate_existing=True)
+    rows = {r.theme_id: r for r in session.scalars(query_all)}
     for theme_id, query in themes:
-        row = rows.get(theme_id)
-        if row is None:
-            row = ThemeStateRow(theme_id=theme_id, query=query, added_at=now, changed_at=now)
-            session.add(row)
-            rows[theme_id] = row
-        elif row.query != query:
+        row = rows[theme_id]
+        if row.query != query:
             row.query, row.changed_at = query, now
     return {theme_id: row.added_at for theme_id, row in rows.items()}
