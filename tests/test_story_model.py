@@ -36,19 +36,20 @@ encoder, why = load_encoder()
 needs_model = pytest.mark.skipif(encoder is None, reason=f"no embedding model: {why}")
 
 
-def _new(article_id: int, title: str, summary: str, when: datetime, wants: bool) -> NewReport:
-    return NewReport(article_id, title, summary, report_text(title, summary, when), wants)
+def _new(
+    article_id: int, title: str, summary: str, when: datetime, themes: frozenset[str]
+) -> NewReport:
+    return NewReport(article_id, title, summary, report_text(title, summary, when), themes)
 
 
 def _candidate(story: int, article_id: int, title: str, summary: str, when: datetime) -> Candidate:
-    return Candidate(
-        story, None, when, article_id, title, summary, report_text(title, summary, when)
-    )
+    text = report_text(title, summary, when)
+    return Candidate(story, None, when, article_id, title, summary, text, frozenset({"nk"}))
 
 
 @needs_model
 def test_two_outlets_own_reports_of_one_launch_join_one_story() -> None:
-    report = _new(1, *SAME_LAUNCH, T0 + timedelta(hours=1), wants=True)
+    report = _new(1, *SAME_LAUNCH, T0 + timedelta(hours=1), themes=frozenset({"nk"}))
     signature = text_signature(*SAME_LAUNCH)
     candidates = [_candidate(7, 2, *LAUNCH, T0)]
     assert choose_story(signature, report.text.published, candidates, report=report,
@@ -57,7 +58,7 @@ def test_two_outlets_own_reports_of_one_launch_join_one_story() -> None:
 
 @needs_model
 def test_a_launch_two_days_later_is_another_story() -> None:
-    report = _new(3, *OTHER_LAUNCH, T0 + timedelta(hours=50), wants=True)
+    report = _new(3, *OTHER_LAUNCH, T0 + timedelta(hours=50), themes=frozenset({"nk"}))
     signature = text_signature(*OTHER_LAUNCH)
     candidates = [_candidate(7, 4, *LAUNCH, T0)]
     assert choose_story(signature, report.text.published, candidates, report=report,
@@ -83,7 +84,7 @@ def test_a_report_that_cannot_alert_never_computes_an_embedding() -> None:
             Counting.calls += 1
             return 0.9
 
-    report = _new(5, *SAME_LAUNCH, T0 + timedelta(hours=1), wants=False)
+    report = _new(5, *SAME_LAUNCH, T0 + timedelta(hours=1), themes=frozenset())
     choose_story(
         text_signature(*SAME_LAUNCH),
         report.text.published,

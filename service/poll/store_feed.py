@@ -60,7 +60,11 @@ def store_feed(session: Session, job: StoreJob, now: datetime) -> PollOutcome:
     matched = {
         u.row.id: settings.alerts.rules.match(item_for(u.article, state.tags)) for u in changed
     }
-    alerting = {article_id for article_id, hits in matched.items() if hits}
+    alerting = {
+        article_id: frozenset(h.theme_id for h in hits)
+        for article_id, hits in matched.items()
+        if hits
+    }
     placed = place_in_stories(
         session, [u.row for u in changed], state.id, settings.grouping, alerting
     )

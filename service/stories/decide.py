@@ -30,7 +30,8 @@ DEFAULT_WINDOW = timedelta(hours=72)
 # Below this probability from words and time alone, the embedding is not worth computing:
 # every same-story pair of the labelled ones that the full model accepts scores 0.69 or
 # more on words and time (bench/fit_story_model.py).
-MEANING_FLOOR = 0.5
+MEANING_FLOOR = 0.6
+MEANING_CANDIDATES = 1  # embeddings compared per report: its most probable candidate
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class Candidate:
     title: str = ""
     summary: str = ""
     text: ReportText | None = None
+    themes: frozenset[str] = frozenset()  # the themes it matched
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,11 @@ class NewReport:
     title: str
     summary: str
     text: ReportText
-    wants_meaning: bool  # it can alert: worth the embedding's few milliseconds
+    themes: frozenset[str] = frozenset()  # the themes it matches: it can alert
+
+    @property
+    def wants_meaning(self) -> bool:
+        return bool(self.themes)
 
 
 def candidate(story_id: int, signature: TextSignature, published: datetime) -> Candidate:
@@ -91,9 +97,11 @@ def choose_story(
     if not usable:
         return None
     own = np.asarray(signature.minhash, dtype=np.uint32)
+    copies = _near_copy(own, signature, usable)
+    scores = _model_scores(report, usable, meaning)
     best: tuple[float, float, int] | None = None
-    for c, copy in zip(usable, _near_copy(own, signature, usable), strict=True):
-        score = 2.0 + copy if copy >= grouping.threshold else _model(report, c, meaning)
+    for c, copy, model in zip(usable, copies, scores, strict=True):
+        score = 2.0 + copy if copy >= grouping.threshold else model
         if score is None:
             continue
         rank = (score, -c.published.timestamp(), -c.story_id)
@@ -118,15 +126,32 @@ def _near_copy(
     return scores
 
 
-def _model(report: NewReport | None, c: Candidate, meaning: Similarity | None) -> float | None:
-    """The story model's probability when it says "same story", else None."""
-    if report is None or c.text is None:
-        return None
-    probability, same = same_story(report.text, c.text, None)
-    if meaning is not None and report.wants_meaning and probability >= MEANING_FLOOR:
+def _model_scores(
+    report: NewReport | None, usable: Sequence[Candidate], meaning: Similarity | None
+) -> list[float | None]:
+    """The story model's probability for each candidate it calls the same story, else
+    None. Words and time first, for all; the embedding (tens of milliseconds) then only
+    where grouping decides an alert: for the most probable candidate that matched one of
+    the report's themes (else the report alerts as a story of its own either way)."""
+    if report is None:
+        return [None] * len(usable)
+    lexical = [
+        same_story(report.text, c.text, None) if c.text is not None else (0.0, False)
+        for c in usable
+    ]
+    out: list[float | None] = [p if same else None for p, same in lexical]
+    if meaning is None or not report.wants_meaning:
+        return out
+    shared = [i for i, c in enumerate(usable) if c.themes & report.themes]
+    ranked = sorted(shared, key=lambda i: -lexical[i][0])[:MEANING_CANDIDATES]
+    for i in ranked:
+        c = usable[i]
+        if lexical[i][0] < MEANING_FLOOR or c.text is None:
+            break
         similarity = meaning.similarity(
             (report.article_id, report.title, report.summary), (c.article_id, c.title, c.summary)
         )
         if similarity is not None:
             probability, same = same_story(report.text, c.text, similarity)
-    return probability if same else None
+            out[i] = probability if same else None
+    return out

@@ -175,12 +175,12 @@ class Encoder:
                     qkv_bias=np.concatenate(
                         [w[a + f"self.{k}.bias"] for k in ("query", "key", "value")]
                     ),
-                    out=np.ascontiguousarray(w[a + "output.dense.weight"].T),
+                    out=w[a + "output.dense.weight"].T,
                     out_bias=w[a + "output.dense.bias"],
                     ln1=(w[a + "output.LayerNorm.weight"], w[a + "output.LayerNorm.bias"]),
-                    up=np.ascontiguousarray(w[p + "intermediate.dense.weight"].T),
+                    up=w[p + "intermediate.dense.weight"].T,
                     up_bias=w[p + "intermediate.dense.bias"],
-                    down=np.ascontiguousarray(w[p + "output.dense.weight"].T),
+                    down=w[p + "output.dense.weight"].T,
                     down_bias=w[p + "output.dense.bias"],
                     ln2=(w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"]),
                 )

@@ -41,11 +41,13 @@ def _zipf(word: str) -> float:
 class ReportText:
     """The parts of a report the features read, computed once per report."""
 
-    title_words: Counter[str]
-    words: Counter[str]  # headline + teaser
+    title_words: dict[str, float]  # word -> count x rarity
+    words: dict[str, float]  # the same for headline + teaser
     names: frozenset[str]
     numbers: frozenset[str]
     published: datetime
+    title_norm: float = 0.0
+    norm: float = 0.0
 
 
 def report_text(title: str, summary: str, published: datetime) -> ReportText:
@@ -59,12 +61,15 @@ def report_text(title: str, summary: str, published: datetime) -> ReportText:
             lower = _fold(word)
             if rarity(lower) > NAME_RARITY:
                 names.add(lower)
+    words = _words(both)
     return ReportText(
         title_words,
-        _words(both),
+        words,
         frozenset(names),
         frozenset(_NUMBER.findall(both)[:MAX_WORDS]),
         published,
+        _norm(title_words),
+        _norm(words),
     )
 
 
@@ -90,20 +95,20 @@ def _fold(word: str) -> str:
     return word.lower().replace("’", "'")
 
 
-def _words(text: str) -> Counter[str]:
-    found = _WORD.findall(text)[:MAX_WORDS]
-    return Counter(_fold(w) for w in found)
+def _words(text: str) -> dict[str, float]:
+    counts = Counter(_fold(w) for w in _WORD.findall(text)[:MAX_WORDS])
+    return {w: n * rarity(w) for w, n in counts.items()}
 
 
-def _cosine(a: Counter[str], b: Counter[str]) -> float:
-    if not a or not b:
+def _norm(weights: dict[str, float]) -> float:
+    return math.sqrt(sum(v * v for v in weights.values()))
+
+
+def _cosine(a: dict[str, float], b: dict[str, float], norm_a: float, norm_b: float) -> float:
+    if not norm_a or not norm_b:
         return 0.0
-    shared = a.keys() & b.keys()
-    if not shared:
-        return 0.0
-    dot = sum(a[w] * b[w] * rarity(w) ** 2 for w in shared)
-    norm_a = math.sqrt(sum((n * rarity(w)) ** 2 for w, n in a.items()))
-    norm_b = math.sqrt(sum((n * rarity(w)) ** 2 for w, n in b.items()))
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    dot = sum(v * large[w] for w, v in small.items() if w in large)
     return dot / (norm_a * norm_b)
 
 
@@ -124,13 +129,13 @@ WITH_MEANING = ("meaning", "meaning_close")  # sentence-embedding cosine, and wi
 
 def lexical_features(a: ReportText, b: ReportText) -> list[float]:
     hours = abs((a.published - b.published).total_seconds()) / 3600
-    words = _cosine(a.words, b.words)
+    words = _cosine(a.words, b.words, a.norm, b.norm)
     names = a.names & b.names
     union = a.names | b.names
     shared_words = a.words.keys() & b.words.keys()
     return [
         words,
-        _cosine(a.title_words, b.title_words),
+        _cosine(a.title_words, b.title_words, a.title_norm, b.title_norm),
         math.log1p(hours),
         1.0 if hours > 24 else 0.0,
         len(names) / len(union) if union else 0.0,

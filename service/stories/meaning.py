@@ -49,6 +49,13 @@ class Meaning:
         return vector
 
 
+class OnFirstUse:
+    """The process's Meaning, loaded the first time a pair needs it: most polls never do."""
+
+    def similarity(self, a: tuple[int, str, str], b: tuple[int, str, str]) -> float | None:
+        return meaning().similarity(a, b)
+
+
 _LOADED: Meaning | None = None
 _LOADING = threading.Lock()
 

@@ -5,20 +5,21 @@ for all of its new reports, so the cost does not grow with the number of stored 
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
-from collections.abc import Set
-from dataclasses import dataclass
+from collections import Counter, OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from service.store import hits as hit_repo
 from service.store import stories as story_repo
 from service.store.models import ArticleRow, StoryRow
 from service.stories import signature as sig
 from service.stories.decide import Candidate, Grouping, NewReport, choose_story
 from service.stories.features import ReportText, distinctive_words, report_text
 from service.stories.keys import exact_keys
-from service.stories.meaning import meaning
+from service.stories.meaning import OnFirstUse
 
 MAX_CANDIDATES = 32  # stories compared per new report, whatever the collisions
 # An index key shared by more stored reports than this is skipped: templated text fills
@@ -38,9 +39,14 @@ class _Pending:
     row: ArticleRow
     keys: list[str]
     signature: sig.TextSignature
-    bands: list[int]
+    bands: list[int]  # LSH band keys of the text
+    words: list[int]  # keys of its rarest words
     report: NewReport
     story: StoryRow | None = None
+
+    @property
+    def lookup(self) -> list[int]:
+        return self.bands + self.words
 
 
 def place_in_stories(
@@ -48,18 +54,18 @@ def place_in_stories(
     rows: list[ArticleRow],
     source_id: int,
     grouping: Grouping,
-    alerting: Set[int] = frozenset(),
+    alerting: Mapping[int, frozenset[str]] | None = None,
 ) -> dict[int, Placement]:
     """Placement of every row (by article id); rows without a story get one. `alerting`:
-    the ids of the rows that match a theme, the only ones worth the embedding model."""
+    the themes each row matches (only those rows are worth the embedding model)."""
     session.flush()
     placed = _placements(session, [r for r in rows if r.story_id is not None])
-    pending = _prepare([r for r in rows if r.story_id is None], alerting)
+    pending = _prepare([r for r in rows if r.story_id is None], alerting or {})
     if not pending:
         return placed
     by_key = story_repo.stories_by_key(session, [k for p in pending for k in p.keys])
     candidates = _candidates(session, pending, source_id, grouping)
-    model = meaning() if any(p.report.wants_meaning for p in pending) else None
+    model = OnFirstUse() if any(p.report.wants_meaning for p in pending) else None
     new_stories: dict[str, StoryRow] = {}
     for item in pending:
         keyed = next((by_key[k] for k in item.keys if k in by_key), None)
@@ -91,16 +97,16 @@ def place_in_stories(
     return placed
 
 
-def _prepare(rows: list[ArticleRow], alerting: Set[int]) -> list[_Pending]:
+def _prepare(rows: list[ArticleRow], alerting: Mapping[int, frozenset[str]]) -> list[_Pending]:
     signatures = [sig.text_signature(row.title, row.summary) for row in rows]
     bands_of = sig.lsh_keys_many(signatures)
     pending = []
     for row, signature, bands in zip(rows, signatures, bands_of, strict=True):
         row.signature = sig.signature_to_bytes(signature)
         text = report_text(row.title, row.summary, row.published)
-        report = NewReport(row.id, row.title, row.summary, text, row.id in alerting)
-        keys = bands + word_keys(text)
-        pending.append(_Pending(row, exact_keys(row.link, row.guid), signature, keys, report))
+        report = NewReport(row.id, row.title, row.summary, text, alerting.get(row.id, frozenset()))
+        keys = exact_keys(row.link, row.guid)
+        pending.append(_Pending(row, keys, signature, bands, word_keys(text), report))
     return pending
 
 
@@ -134,7 +140,7 @@ def _candidates(
 
     Band keys are cheap integers; signatures are read only for the few kept candidates,
     so boilerplate-like headlines that collide with many stories cost little."""
-    bands = {b for p in pending for b in p.bands}
+    bands = {b for p in pending for b in p.lookup}
     if not bands:
         return {}
     published = [p.row.published for p in pending]
@@ -151,7 +157,14 @@ def _candidates(
         by_band.setdefault(band, []).append((story_id, article_id))
     chosen = {p.row.id: _most_shared(p, by_band) for p in pending}
     wanted = {article_id for picks in chosen.values() for _, article_id in picks}
-    stored = _stored(story_repo.candidate_reports(session, wanted))
+    stored = _stored(story_repo.candidate_reports(session, wanted), wanted)
+    # The embedding compares a report that can alert with candidates of its themes only.
+    alerting = {
+        article_id for p in pending if p.report.wants_meaning for _, article_id in chosen[p.row.id]
+    }
+    for article_id, themes in hit_repo.themes_of(session, alerting).items():
+        if article_id in stored:
+            stored[article_id] = replace(stored[article_id], themes=themes)
     return {
         row_id: [
             _with_story(stored[article_id], story_id)
@@ -162,26 +175,47 @@ def _candidates(
     }
 
 
-def _stored(rows: dict[int, tuple[bytes | None, datetime, str, str]]) -> dict[int, Candidate]:
+def _stored(
+    rows: dict[int, tuple[bytes | None, datetime, str, str]], modelled: set[int]
+) -> dict[int, Candidate]:
     """Candidates by article (story 0 until known): MinHash minima as a view on the stored
-    bytes (no per-value unpacking), and the text the story model reads."""
+    bytes (no per-value unpacking), and, for those in `modelled`, the text the story
+    model reads."""
     out = {}
     for article_id, (raw, when, title, summary) in rows.items():
         minima = sig.signature_minima(raw) if raw is not None else None
-        text = report_text(title, summary, when)
+        text = _text_of(article_id, title, summary, when) if article_id in modelled else None
         out[article_id] = Candidate(0, minima, when, article_id, title, summary, text)
     return out
 
 
+_TEXTS: OrderedDict[int, tuple[str, str, ReportText]] = OrderedDict()
+TEXT_CACHE = 8192  # a busy window's candidates: each is read for many new reports
+
+
+def _text_of(article_id: int, title: str, summary: str, when: datetime) -> ReportText:
+    """A stored report's words, kept for the next reports that find it; an edited report
+    (another headline or teaser under the same id) is read again."""
+    found = _TEXTS.get(article_id)
+    if found is not None and found[:2] == (title, summary) and found[2].published == when:
+        _TEXTS.move_to_end(article_id)
+        return found[2]
+    text = report_text(title, summary, when)
+    _TEXTS[article_id] = (title, summary, text)
+    while len(_TEXTS) > TEXT_CACHE:
+        _TEXTS.popitem(last=False)
+    return text
+
+
 def _with_story(c: Candidate, story_id: int) -> Candidate:
-    return Candidate(story_id, c.minima, c.published, c.article_id, c.title, c.summary, c.text)
+    return replace(c, story_id=story_id)
 
 
 def _most_shared(
     item: _Pending, by_band: dict[int, list[tuple[int, int]]]
 ) -> list[tuple[int, int]]:
     shared: Counter[tuple[int, int]] = Counter()
-    for band in item.bands:
+    for band in item.lookup:
         shared.update(by_band.get(band, ()))
     # Near-duplicates share several bands (about 5 of 64 at the threshold); when many
     # stories collide, one shared band is noise.
@@ -194,5 +228,5 @@ def _remember(session: Session, pending: list[_Pending]) -> None:
     ids = [(p, p.row.story_id, p.row.id) for p in pending]  # ORM attribute reads, once each
     keys = {k: story for p, story, _ in ids for k in p.keys}
     story_repo.insert_keys(session, keys)
-    bands = {(b, story): article for p, story, article in ids for b in p.bands}
+    bands = {(b, story): article for p, story, article in ids for b in p.bands + p.words}
     story_repo.insert_bands(session, [(b, s, a) for (b, s), a in bands.items()])
