@@ -137,8 +137,9 @@ def read_safetensors(path: Path) -> dict[str, np.ndarray]:
 
 @dataclass(frozen=True)
 class _Layer:
-    qkv: np.ndarray  # (384, 1152): query, key and value in one product
-    qkv_bias: np.ndarray
+    # Views on the mapped file, transposed for x @ w: no copy of any weight is made.
+    qkv: tuple[np.ndarray, np.ndarray, np.ndarray]  # query, key, value
+    qkv_bias: tuple[np.ndarray, np.ndarray, np.ndarray]
     out: np.ndarray
     out_bias: np.ndarray
     ln1: tuple[np.ndarray, np.ndarray]
@@ -169,11 +170,15 @@ class Encoder:
             a = p + "attention."
             self.layers.append(
                 _Layer(
-                    qkv=np.concatenate(
-                        [w[a + f"self.{k}.weight"].T for k in ("query", "key", "value")], axis=1
+                    qkv=(
+                        w[a + "self.query.weight"].T,
+                        w[a + "self.key.weight"].T,
+                        w[a + "self.value.weight"].T,
                     ),
-                    qkv_bias=np.concatenate(
-                        [w[a + f"self.{k}.bias"] for k in ("query", "key", "value")]
+                    qkv_bias=(
+                        w[a + "self.query.bias"],
+                        w[a + "self.key.bias"],
+                        w[a + "self.value.bias"],
                     ),
                     out=w[a + "output.dense.weight"].T,
                     out_bias=w[a + "output.dense.bias"],
@@ -211,12 +216,9 @@ class Encoder:
     def _layer(self, x: np.ndarray, layer: _Layer, blocked: np.ndarray) -> np.ndarray:
         batch, width, dim = x.shape
         head = dim // self.heads
-        qkv = x @ layer.qkv + layer.qkv_bias
         q, k, v = (
-            qkv[..., i * dim : (i + 1) * dim]
-            .reshape(batch, width, self.heads, head)
-            .transpose(0, 2, 1, 3)
-            for i in range(3)
+            (x @ weight + bias).reshape(batch, width, self.heads, head).transpose(0, 2, 1, 3)
+            for weight, bias in zip(layer.qkv, layer.qkv_bias, strict=True)
         )
         scores = q @ k.transpose(0, 1, 3, 2) * (1.0 / math.sqrt(head)) + blocked
         scores = np.exp(scores - scores.max(axis=-1, keepdims=True))

@@ -22,7 +22,7 @@ NAME_RARITY = 3.0  # a capitalised word at least this rare is taken for a name
 TOP_RARITY = 8.0  # the rarity of a word wordfreq does not know
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=50_000)  # about 5 MB: the words of a busy window
 def rarity(word: str) -> float:
     """8 minus the word's Zipf frequency in English (0.5 for the commonest words, 8 for a
     word the list does not have): an IDF that needs no corpus of our own."""

@@ -190,7 +190,7 @@ def _stored(
 
 
 _TEXTS: OrderedDict[int, tuple[str, str, ReportText]] = OrderedDict()
-TEXT_CACHE = 2048  # the recent candidates: each is read for several new reports (~5 KB each)
+TEXT_CACHE = 1024  # the recent candidates: each is read for several new reports (~5 KB each)
 
 
 def _text_of(article_id: int, title: str, summary: str, when: datetime) -> ReportText:
