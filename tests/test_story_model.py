@@ -147,3 +147,12 @@ def test_the_index_words_are_the_rarest_and_bounded() -> None:
     assert set(distinctive_words(text)) == {"kishida", "yoon", "normalize"}
     names = report_text("Pyongyang Hiroshima Albanese Trudeau Joly Kishida Yoon Fumio the", "", T0)
     assert len(distinctive_words(names)) == 6 and "the" not in distinctive_words(names)
+
+
+@needs_model
+def test_a_report_edited_under_the_same_id_is_embedded_anew() -> None:
+    model = Meaning(encoder)
+    first = model.similarity((1, *LAUNCH), (2, *SAME_LAUNCH))
+    # Article 2 now holds other text (an edit, or another database in the same process).
+    other = model.similarity((1, *LAUNCH), (2, "Rugby: Brave Blossoms win in Dublin", ""))
+    assert first is not None and other is not None and other < first - 0.3

@@ -19,7 +19,7 @@ CACHE = 4096  # report vectors kept (1.5 KB each): a window's matching reports
 class Meaning:
     def __init__(self, encoder: Encoder | None) -> None:
         self._encoder = encoder
-        self._vectors: OrderedDict[int, np.ndarray] = OrderedDict()
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
     @property
@@ -28,22 +28,24 @@ class Meaning:
 
     def similarity(self, a: tuple[int, str, str], b: tuple[int, str, str]) -> float | None:
         """Cosine of two reports given as (article id, headline, teaser); None without a
-        model. Vectors are cached by article id."""
+        model. Vectors are cached by the text they embed: an edited report (or another
+        database's report under the same id) is embedded anew."""
         if self._encoder is None:
             return None
         va, vb = self._vector(*a), self._vector(*b)
         return float(va @ vb)
 
-    def _vector(self, article_id: int, title: str, summary: str) -> np.ndarray:
+    def _vector(self, _article_id: int, title: str, summary: str) -> np.ndarray:
+        text = embed_text(title, summary)
         with self._lock:
-            found = self._vectors.get(article_id)
+            found = self._vectors.get(text)
             if found is not None:
-                self._vectors.move_to_end(article_id)
+                self._vectors.move_to_end(text)
                 return found
         assert self._encoder is not None
-        vector: np.ndarray = self._encoder.embed([embed_text(title, summary)])[0]
+        vector: np.ndarray = self._encoder.embed([text])[0]
         with self._lock:
-            self._vectors[article_id] = vector
+            self._vectors[text] = vector
             while len(self._vectors) > CACHE:
                 self._vectors.popitem(last=False)
         return vector
