@@ -23,6 +23,7 @@ from service.store import sources as source_repo
 from service.store.models import ArticleRow, HitRow, StoryRow
 
 TREND_DAYS = 14
+MAX_REPORTS = 5  # other outlets' reports listed under a story
 FAILING_FOR = timedelta(hours=24)
 
 
@@ -45,6 +46,7 @@ def collect_digest(
         by_theme[hit.theme_id].setdefault(story_id, (hit, article, source))  # the first report
     story_ids = {sid for stories in by_theme.values() for sid in stories if sid > 0}
     outlets = digest_repo.outlets_of_stories(session, story_ids, end)
+    reports = digest_repo.reports_of_stories(session, story_ids, end)
     stories_meta = digest_repo.stories_by_id(session, story_ids)
     trends = _trends(session, theme_ids, period, tz)
     digest_themes = []
@@ -56,6 +58,11 @@ def collect_digest(
                 stories_meta.get(sid),
                 outlets.get(sid) or (source,),
                 _via(why, theme, article, source),
+                tuple(
+                    (outlet, title, link)
+                    for article_id, outlet, title, link in reports.get(sid, [])
+                    if article_id != article.id
+                )[:MAX_REPORTS],
             )
             for sid, (hit, article, source) in by_theme.get(theme.id, {}).items()
         ]
@@ -103,6 +110,7 @@ def _story(
     story: StoryRow | None,
     outlets: tuple[str, ...],
     via: tuple[str, ...] = (),
+    reports: tuple[tuple[str, str, str], ...] = (),
 ) -> DigestStory:
     spans = tuple(
         Span(field=s["field"], start=int(s["start"]), end=int(s["end"]), text=s["text"])
@@ -118,6 +126,7 @@ def _story(
         summary=article.summary,
         spans=spans,
         via=via,
+        reports=reports,
     )
 
 

@@ -22,6 +22,7 @@ class DigestStory:
     # date (then the time shown is when it was found, and labelled so).
     published: datetime | None = None
     via: tuple[str, ...] = ()  # the theme's aliases that fired: "@korea (Yoon)"
+    reports: tuple[tuple[str, str, str], ...] = ()  # other outlets': (outlet, headline, link)
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,6 +42,14 @@ class StoryView:
     time: str
     snippet: tuple[Segment, ...]
     via: str = ""  # "@japan (Kishida), @korea (Yoon)": which part of the rule fired
+    reports: tuple[ReportView, ...] = ()  # the same story from other outlets
+
+
+@dataclass(frozen=True, slots=True)
+class ReportView:
+    outlet: str
+    title: str
+    link: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +155,7 @@ def _story_view(s: DigestStory, zone: ZoneInfo) -> StoryView:
         time=_story_time(s, zone),
         snippet=snippet(s.summary, s.spans),
         via=", ".join(s.via),
+        reports=tuple(ReportView(o, t, safe_link(li)) for o, t, li in s.reports),
     )
 
 

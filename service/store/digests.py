@@ -53,6 +53,28 @@ def outlets_of_stories(
     return {k: tuple(v) for k, v in out.items()}
 
 
+def reports_of_stories(
+    session: Session, story_ids: set[int], end: datetime
+) -> dict[int, list[tuple[int, str, str, str]]]:
+    """Each story's reports found before `end`, first found first: (article id, outlet,
+    headline, link)."""
+    if not story_ids:
+        return {}
+    rows = session.execute(
+        select(
+            ArticleRow.story_id, ArticleRow.id, SourceRow.name, ArticleRow.title, ArticleRow.link
+        )
+        .join(SourceRow, SourceRow.id == ArticleRow.source_id)
+        .where(ArticleRow.story_id.in_(story_ids), ArticleRow.first_seen < end)
+        .order_by(ArticleRow.first_seen, ArticleRow.id)
+    ).all()
+    out: dict[int, list[tuple[int, str, str, str]]] = defaultdict(list)
+    for story_id, article_id, name, title, link in rows:
+        if story_id is not None:
+            out[story_id].append((article_id, name, title, link))
+    return dict(out)
+
+
 def stories_by_id(session: Session, story_ids: set[int]) -> dict[int, StoryRow]:
     return {s.id: s for s in session.scalars(select(StoryRow).where(StoryRow.id.in_(story_ids)))}
 

@@ -235,6 +235,7 @@ def test_two_outlets_own_reports_of_one_summit_alert_once_and_say_who_and_when(
         db_url,
         [("Kyodo News", feeds.url("/kyodo.xml")), ("Yonhap", feeds.url("/yonhap.xml"))],
         slack_api=slack.api_url,
+        extra="digests:\n  - name: morning\n    at: '07:30'\n    to: [desk@example.org]\n",
     )
     assert cli(capsys, "-c", str(config), "poll", "--source", "Kyodo News")[0] == 0
     assert cli(capsys, "-c", str(config), "poll", "--source", "Yonhap")[0] == 0
@@ -248,3 +249,8 @@ def test_two_outlets_own_reports_of_one_summit_alert_once_and_say_who_and_when(
     (reply,) = replies
     assert reply.thread_ts == next(m.ts for m in top if "Kishida and Yoon" in m.text)
     assert "Also reported by Yonhap · 2 h later" in reply.text
+    # The digest lists the other outlet's report under the story.
+    preview = tmp_path / "digest.html"
+    assert cli(capsys, "-c", str(config), "digest", "--preview", str(preview))[0] == 0
+    page = preview.read_text()
+    assert '&#8627; Yonhap: <a href="https://en.yna.co.kr/view/AEN20261128000300315"' in page
