@@ -7,11 +7,11 @@ satisfied ("@korea: Yoon"), which is what an analyst edits when an alert was wro
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from service.domain import Span
-from service.notify.mrkdwn import to_word_edges
+from service.notify.mrkdwn import matched_words
 from service.rules import Aliases, CompiledQuery, MatchItem, WRLError, compile_query, explain
 
 _REFERENCE = re.compile(r"@([a-z0-9_]+)")
@@ -22,21 +22,6 @@ MAX_ALIASES = 12  # a rule naming more is rare; the page stays quick whatever th
 class Fired:
     alias: str
     terms: tuple[str, ...]
-
-
-def matched_terms(title: str, summary: str, spans: Iterable[Span], limit: int = 8) -> list[str]:
-    """Distinct matched words, headline first, widened to whole words."""
-    seen: dict[str, str] = {}
-    for span in sorted(spans, key=lambda s: (s.field != "title", s.start)):
-        text = title if span.field == "title" else summary
-        start, end = max(0, span.start), min(len(text), span.end)
-        if start >= end:
-            continue
-        start, end = to_word_edges(text, start, end)
-        word = " ".join(text[start:end].split())
-        if word and word.casefold() not in seen:
-            seen[word.casefold()] = word
-    return list(seen.values())[:limit]
 
 
 class Why:
@@ -57,7 +42,7 @@ class Why:
             compiled = self._compile(name)
             spans = explain(compiled, item) if compiled is not None else None
             if spans:
-                out.append(Fired(name, tuple(matched_terms(item.title, item.summary, spans, 4))))
+                out.append(Fired(name, tuple(matched_words(item.title, item.summary, spans, 4))))
         return out
 
     def _compile(self, name: str) -> CompiledQuery | None:

@@ -10,14 +10,16 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from service.alerts.why import Fired, Why, matched_terms, spans_of
+from service.alerts.why import Fired, Why, spans_of
 from service.clock import iso
 from service.domain import Span, link_host
+from service.notify.mrkdwn import matched_words
 from service.rules import MatchItem
 from service.store import desk as desk_repo
 from service.store import marks as mark_repo
 
 MAX_LIMIT = 500
+MAX_TERMS = 8  # matched terms shown per report and theme
 MAX_WORDS = 8  # search words; more narrow nothing and cost a scan each
 MAX_WORD_CHARS = 100
 
@@ -168,5 +170,5 @@ def _theme_match(
             feed=report.source,
         )
         fired = why.fired(query, item)
-    terms = matched_terms(report.title, report.summary, spans)
+    terms = matched_words(report.title, report.summary, spans, MAX_TERMS)
     return ThemeMatch(hit.theme_id, tuple(terms), tuple(fired), tuple(spans))

@@ -18,9 +18,9 @@ from service.notify.mrkdwn import (
     escape,
     fit,
     link,
+    matched_words,
     safe_url,
     shorten,
-    to_word_edges,
 )
 from service.notify.snippet import make_snippet
 
@@ -116,17 +116,7 @@ def _alert_context(msg: AlertMessage) -> str:
 def matched_terms(msg: AlertMessage, limit: int = 6) -> list[str]:
     """The distinct terms that made the theme match, headline first: the reason an alert
     fired, even when nothing in the teaser can be shown in bold."""
-    seen: dict[str, str] = {}
-    for span in sorted(msg.spans, key=lambda s: (s.field != "title", s.start)):
-        source = msg.title if span.field == "title" else msg.summary
-        text = span.text
-        if source[span.start : span.end] == span.text:  # widen "normaliz" to the word
-            start, end = to_word_edges(source, span.start, span.end)
-            text = source[start:end]
-        text = clean(text).strip()
-        if text and text.casefold() not in seen:
-            seen[text.casefold()] = text
-    return list(seen.values())[:limit]
+    return matched_words(msg.title, msg.summary, msg.spans, limit)
 
 
 def _followup(msg: AlertMessage) -> tuple[str, list[Block]]:

@@ -114,6 +114,22 @@ def merged_spans(spans: Iterable[Span], field: str, length: int) -> list[tuple[i
     return merge_ranges((start, end) for start, end in clipped if start < end)
 
 
+def matched_words(title: str, summary: str, spans: Iterable[Span], limit: int) -> list[str]:
+    """The distinct matched terms, headline first, each widened to its whole word
+    ("normaliz" -> "normalized"): why a theme matched, in Slack, the digest and the page."""
+    seen: dict[str, str] = {}
+    for span in sorted(spans, key=lambda s: (s.field != "title", s.start)):
+        source = title if span.field == "title" else summary
+        text = span.text
+        if source[span.start : span.end] == span.text:
+            start, end = to_word_edges(source, span.start, span.end)
+            text = source[start:end]
+        text = clean(text)
+        if text and text.casefold() not in seen:
+            seen[text.casefold()] = text
+    return list(seen.values())[:limit]
+
+
 def to_word_edges(text: str, start: int, end: int) -> tuple[int, int]:
     """Widen a span to whole ASCII words: Slack only bolds `*x*` at word edges, and a prefix
     match ("normaliz" in "normalized") reads better with the whole word bold."""
