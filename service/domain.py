@@ -71,6 +71,22 @@ _PLAIN_HOST = re.compile(
 )
 
 
+def web_link(url: str | None) -> str | None:
+    """The link as an href, only if it is a plain http(s) address: a feed could otherwise
+    plant `javascript:` (escaping alone would not stop it running on a click)."""
+    if not url:
+        return None
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:  # "Invalid IPv6 URL" and the like
+        return None
+    if parts.scheme.lower() in ("http", "https") and host and url.isprintable():
+        return url
+    return None
+
+
 def link_host(url: str) -> str:
     """The host an article link points at, as `source:` compares it (no leading www.).
     Called for every article a backtest reads, so the common shape skips urlsplit."""

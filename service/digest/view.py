@@ -8,13 +8,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from service.digest import build
 from service.digest.model import Digest, DigestStory, DigestTheme, FailingSource
 from service.digest.schedule import period_label
 from service.digest.segments import Segment, highlight, snippet
+from service.domain import web_link
 
 BAR_MAX_PX = 22
 BAR_MIN_PX = 3  # a quiet-but-not-zero day must stay visible next to an empty one
@@ -112,14 +112,6 @@ def digest_view(d: Digest) -> DigestView:
     )
 
 
-def safe_link(url: str) -> str | None:
-    """Only http(s) links become hrefs: a feed could otherwise plant `javascript:`."""
-    parts = urlsplit(url.strip())
-    if parts.scheme.lower() in ("http", "https") and parts.netloc and url.isprintable():
-        return url.strip()
-    return None
-
-
 def trend_bars(counts: tuple[int, ...], accent: str) -> tuple[Bar, ...]:
     peak = max(counts, default=0)
     return tuple(
@@ -150,12 +142,12 @@ def _theme_view(t: DigestTheme, zone: ZoneInfo) -> ThemeView:
 def _story_view(s: DigestStory, zone: ZoneInfo) -> StoryView:
     return StoryView(
         title=highlight(s.title, s.spans, "title"),
-        link=safe_link(s.link),
+        link=web_link(s.link),
         outlets=build.outlets_label(s.outlets),
         time=_story_time(s, zone),
         snippet=snippet(s.summary, s.spans),
         via=", ".join(s.via),
-        reports=tuple(ReportView(o, t, safe_link(li)) for o, t, li in s.reports),
+        reports=tuple(ReportView(o, t, web_link(li)) for o, t, li in s.reports),
     )
 
 

@@ -7,13 +7,12 @@ from collections.abc import Iterable
 from datetime import datetime
 from functools import cache
 from typing import Any
-from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
 from service.clock import local_time
-from service.domain import merge_ranges
+from service.domain import merge_ranges, web_link
 
 TEASER_CHARS = 400
 
@@ -38,20 +37,6 @@ def marked(text: str, ranges: Iterable[tuple[int, int]], limit: int | None = Non
     return Markup("".join(parts))
 
 
-def href(url: str | None) -> str | None:
-    """A feed's link, only if it is a web address: `javascript:` and the like never become
-    a link on the page (escaping alone would not stop them running on a click)."""
-    if not url:
-        return None
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    return url.strip()
-
-
 @cache
 def environment() -> Environment:
     env = Environment(
@@ -62,7 +47,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["marked"] = marked
-    env.filters["href"] = href
+    env.filters["href"] = web_link
     return env
 
 
