@@ -45,8 +45,12 @@ def collect_digest(
         story_id = hit.story_id or -article.id
         by_theme[hit.theme_id].setdefault(story_id, (hit, article, source))  # the first report
     story_ids = {sid for stories in by_theme.values() for sid in stories if sid > 0}
-    outlets = digest_repo.outlets_of_stories(session, story_ids, end)
     reports = digest_repo.reports_of_stories(session, story_ids, end)
+    # Each story's outlets, first reporter first.
+    outlets = {
+        sid: tuple(dict.fromkeys(outlet for _, outlet, _, _ in found))
+        for sid, found in reports.items()
+    }
     stories_meta = digest_repo.stories_by_id(session, story_ids)
     trends = _trends(session, theme_ids, period, tz)
     digest_themes = []

@@ -34,25 +34,6 @@ def hits_in_period(
     return [(hit, article, source) for hit, article, source in rows]
 
 
-def outlets_of_stories(
-    session: Session, story_ids: set[int], end: datetime
-) -> dict[int, tuple[str, ...]]:
-    """Each story's outlets, first reporter first (reports found before `end`)."""
-    if not story_ids:
-        return {}
-    rows = session.execute(
-        select(ArticleRow.story_id, SourceRow.name)
-        .join(SourceRow, SourceRow.id == ArticleRow.source_id)
-        .where(ArticleRow.story_id.in_(story_ids), ArticleRow.first_seen < end)
-        .order_by(ArticleRow.first_seen, ArticleRow.id)
-    ).all()
-    out: dict[int, list[str]] = defaultdict(list)
-    for story_id, name in rows:
-        if story_id is not None and name not in out[story_id]:
-            out[story_id].append(name)
-    return {k: tuple(v) for k, v in out.items()}
-
-
 def reports_of_stories(
     session: Session, story_ids: set[int], end: datetime
 ) -> dict[int, list[tuple[int, str, str, str]]]:
