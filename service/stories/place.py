@@ -39,14 +39,9 @@ class _Pending:
     row: ArticleRow
     keys: list[str]
     signature: sig.TextSignature
-    bands: list[int]  # LSH band keys of the text
-    words: list[int]  # keys of its rarest words
+    bands: list[int]  # index keys: the LSH bands of its text and its rarest words
     report: NewReport
     story: StoryRow | None = None
-
-    @property
-    def lookup(self) -> list[int]:
-        return self.bands + self.words
 
 
 def place_in_stories(
@@ -106,7 +101,7 @@ def _prepare(rows: list[ArticleRow], alerting: Mapping[int, frozenset[str]]) -> 
         text = report_text(row.title, row.summary, row.published)
         report = NewReport(row.id, row.title, row.summary, text, alerting.get(row.id, frozenset()))
         keys = exact_keys(row.link, row.guid)
-        pending.append(_Pending(row, keys, signature, bands, word_keys(text), report))
+        pending.append(_Pending(row, keys, signature, bands + word_keys(text), report))
     return pending
 
 
@@ -140,7 +135,7 @@ def _candidates(
 
     Band keys are cheap integers; signatures are read only for the few kept candidates,
     so boilerplate-like headlines that collide with many stories cost little."""
-    bands = {b for p in pending for b in p.lookup}
+    bands = {b for p in pending for b in p.bands}
     if not bands:
         return {}
     published = [p.row.published for p in pending]
@@ -157,7 +152,7 @@ def _candidates(
         by_band.setdefault(band, []).append((story_id, article_id))
     chosen = {p.row.id: _most_shared(p, by_band) for p in pending}
     wanted = {article_id for picks in chosen.values() for _, article_id in picks}
-    stored = _stored(story_repo.candidate_reports(session, wanted), wanted)
+    stored = _stored(story_repo.candidate_reports(session, wanted))
     # The embedding compares a report that can alert with candidates of its themes only.
     alerting = {
         article_id for p in pending if p.report.wants_meaning for _, article_id in chosen[p.row.id]
@@ -167,7 +162,7 @@ def _candidates(
             stored[article_id] = replace(stored[article_id], themes=themes)
     return {
         row_id: [
-            _with_story(stored[article_id], story_id)
+            replace(stored[article_id], story_id=story_id)
             for story_id, article_id in picks
             if article_id in stored
         ]
@@ -175,16 +170,13 @@ def _candidates(
     }
 
 
-def _stored(
-    rows: dict[int, tuple[bytes | None, datetime, str, str]], modelled: set[int]
-) -> dict[int, Candidate]:
+def _stored(rows: dict[int, tuple[bytes | None, datetime, str, str]]) -> dict[int, Candidate]:
     """Candidates by article (story 0 until known): MinHash minima as a view on the stored
-    bytes (no per-value unpacking), and, for those in `modelled`, the text the story
-    model reads."""
+    bytes (no per-value unpacking), and the text the story model reads."""
     out = {}
     for article_id, (raw, when, title, summary) in rows.items():
         minima = sig.signature_minima(raw) if raw is not None else None
-        text = _text_of(article_id, title, summary, when) if article_id in modelled else None
+        text = _text_of(article_id, title, summary, when)
         out[article_id] = Candidate(0, minima, when, article_id, title, summary, text)
     return out
 
@@ -207,15 +199,11 @@ def _text_of(article_id: int, title: str, summary: str, when: datetime) -> Repor
     return text
 
 
-def _with_story(c: Candidate, story_id: int) -> Candidate:
-    return replace(c, story_id=story_id)
-
-
 def _most_shared(
     item: _Pending, by_band: dict[int, list[tuple[int, int]]]
 ) -> list[tuple[int, int]]:
     shared: Counter[tuple[int, int]] = Counter()
-    for band in item.lookup:
+    for band in item.bands:
         shared.update(by_band.get(band, ()))
     # Near-duplicates share several bands (about 5 of 64 at the threshold); when many
     # stories collide, one shared band is noise.
@@ -228,5 +216,5 @@ def _remember(session: Session, pending: list[_Pending]) -> None:
     ids = [(p, p.row.story_id, p.row.id) for p in pending]  # ORM attribute reads, once each
     keys = {k: story for p, story, _ in ids for k in p.keys}
     story_repo.insert_keys(session, keys)
-    bands = {(b, story): article for p, story, article in ids for b in p.bands + p.words}
+    bands = {(b, story): article for p, story, article in ids for b in p.bands}
     story_repo.insert_bands(session, [(b, s, a) for (b, s), a in bands.items()])
