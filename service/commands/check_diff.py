@@ -10,14 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy.orm import Session
-
-from service.alerts.backtest import BacktestResult, backtest
+from service.alerts.backtest import BacktestResult, backtest_many
 from service.alerts.themes import RuleSet
 from service.clock import local_time
 from service.config import Config
 from service.desk.agreement import edit_effect
-from service.rules import Aliases, WRLError, compile_query
+from service.rules import Aliases, CompiledQuery, WRLError, compile_query
 from service.store import Database, configs
 from service.store import marks as mark_repo
 from service.store.migrate import current_revision
@@ -35,9 +33,9 @@ class ThemeDiff:
     marks: str | None = None  # what the edit does to stories the desk marked
 
 
-def _stories(result: BacktestResult) -> dict[int, str]:
+def _stories(result: BacktestResult | None) -> dict[int, str]:
     out: dict[int, str] = {}
-    for m in result.matches:
+    for m in result.matches if result is not None else ():
         out.setdefault(m.story or -m.article_id, m.title)
     return out
 
@@ -55,35 +53,40 @@ def theme_diffs(
         old_queries = {t["id"]: t["query"] for t in old.get("themes", [])}
         new_queries = {t.id: t.query for t in rules.themes.values()}
         since = datetime.now(UTC) - timedelta(days=days)
+        changed = [(kind, theme_id) for kind in ("added", "changed", "removed")
+                   for theme_id in changes[kind]]  # fmt: skip
+        # Every old and new rule over the window in one pass over the stored articles.
+        rules_run: dict[str, CompiledQuery] = {}
+        for _, theme_id in changed:
+            for side, query, aliases in (
+                ("before", old_queries.get(theme_id), old.get("aliases", {})),
+                ("after", new_queries.get(theme_id), config.aliases),
+            ):
+                compiled = _compiled(query, aliases)
+                if compiled is not None:
+                    rules_run[f"{side}:{theme_id}"] = compiled
+        results = backtest_many(session, rules_run, since, config.timezone) if rules_run else {}
         diffs = []
-        for kind in ("added", "changed", "removed"):
-            for theme_id in changes[kind]:
-                before = _stories_of(
-                    session, old_queries.get(theme_id), old.get("aliases", {}), since, config
-                )
-                after = _stories_of(
-                    session, new_queries.get(theme_id), config.aliases, since, config
-                )
-                entering = [(k, t) for k, t in after.items() if k not in before]
-                leaving = [(k, t) for k, t in before.items() if k not in after]
-                marked = mark_repo.of_theme(session, theme_id, since)
-                effect = edit_effect(set(before), set(after), marked) if marked else None
-                diffs.append(ThemeDiff(theme_id, kind, entering, leaving, effect))
+        for kind, theme_id in changed:
+            before = _stories(results.get(f"before:{theme_id}"))
+            after = _stories(results.get(f"after:{theme_id}"))
+            entering = [(k, t) for k, t in after.items() if k not in before]
+            leaving = [(k, t) for k, t in before.items() if k not in after]
+            marked = mark_repo.of_theme(session, theme_id, since)
+            effect = edit_effect(set(before), set(after), marked) if marked else None
+            diffs.append(ThemeDiff(theme_id, kind, entering, leaving, effect))
         return local_time(running.applied_at, config.timezone), diffs
 
 
-def _stories_of(
-    session: Session, query: str | None, aliases: Aliases, since: datetime, config: Config
-) -> dict[int, str]:
-    """The stories (id -> headline) a rule matches; none for a rule that no longer compiles
-    (an old rule may use an alias the edit removed)."""
+def _compiled(query: str | None, aliases: Aliases) -> CompiledQuery | None:
+    """None for a rule that no longer compiles (an old rule may use an alias the edit
+    removed): it matches no story."""
     if query is None:
-        return {}
+        return None
     try:
-        compiled = compile_query(query, aliases)
+        return compile_query(query, aliases)
     except WRLError:
-        return {}
-    return _stories(backtest(session, compiled, since, config.timezone))
+        return None
 
 
 def print_diff(config: Config, rules: RuleSet, days: int) -> int:
