@@ -109,6 +109,11 @@ class Span:
     text: str
 
 
+def ranges_of(spans: Iterable[Span], field: str) -> list[tuple[int, int]]:
+    """The (start, end) of the spans in one field."""
+    return [(s.start, s.end) for s in spans if s.field == field]
+
+
 def merge_ranges(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     """(start, end) ranges sorted, with overlapping and touching ones joined."""
     merged: list[tuple[int, int]] = []

@@ -14,6 +14,7 @@ from service.commands.progress import Progress
 from service.commands.textmark import highlight
 from service.desk.agreement import agreement
 from service.desk.period import parse_since
+from service.domain import ranges_of
 from service.rules import WRLError, compile_query
 from service.store import marks as mark_repo
 from service.worker.app import open_app
@@ -103,7 +104,7 @@ def readable(result: BacktestResult, theme: str | None, query: str, zone: str) -
         by_story.setdefault(m.story or -m.article_id, []).append(m)
     for members in by_story.values():
         first = members[0]
-        title_spans = [(s.start, s.end) for s in first.spans if s.field == "title"]
+        title_spans = ranges_of(first.spans, "title")
         mark = " (alerted)" if any(m.alerted for m in members) else ""
         outlets = ", ".join(dict.fromkeys(m.source for m in members))
         lines.append(f"- {highlight(first.title, title_spans, tty)}{mark}")

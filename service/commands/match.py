@@ -10,7 +10,7 @@ from typing import Any
 
 from service.commands.textmark import highlight
 from service.config import Config, ConfigError, load_config
-from service.domain import Span, link_host
+from service.domain import Span, link_host, ranges_of
 from service.rules import MatchItem, WRLError, compile_query, explain
 
 
@@ -94,7 +94,7 @@ def _readable(args: argparse.Namespace, matched: bool, spans: list[Span]) -> Non
     print("MATCH" if matched else "NO MATCH")
     for field, text in (("title", args.title), ("summary", args.text)):
         if text:
-            own = [(s.start, s.end) for s in spans if s.field == field]
+            own = ranges_of(spans, field)
             print(f"  {field:8} {highlight(text, own, tty)}")
     for s in spans:
         print(f"  matched {s.field}[{s.start}:{s.end}] {s.text!r}")

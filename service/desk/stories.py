@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from service.alerts.why import Fired, Why, spans_of
 from service.clock import iso
-from service.domain import Span, link_host
+from service.domain import Span, link_host, ranges_of
 from service.notify.mrkdwn import matched_words
 from service.rules import MatchItem
 from service.store import desk as desk_repo
@@ -57,7 +57,7 @@ class Report:
     matches: tuple[ThemeMatch, ...] = ()
 
     def spans(self, field_name: str) -> list[tuple[int, int]]:
-        return [(s.start, s.end) for m in self.matches for s in m.spans if s.field == field_name]
+        return ranges_of((s for m in self.matches for s in m.spans), field_name)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from service.desk import sources as desk_sources
 from service.desk.period import parse_since
 from service.desk.stories import DeskStory, StoryFilter, list_stories, one_story
 from service.desk.workbench import Tried, try_query
-from service.domain import Span
+from service.domain import ranges_of
 from service.store import Database
 from service.store import desk as desk_repo
 from service.store import marks as mark_repo
@@ -243,8 +243,7 @@ class Desk:
             "request_error": error,
             "shown": SHOWN,
             "shown_matches": SHOWN_MATCHES,
-            "title_spans": _title_spans,
-            "summary_spans": _summary_spans,
+            "ranges_of": ranges_of,
         }
 
     async def workbench_page(self, request: web.Request) -> web.Response:
@@ -420,16 +419,6 @@ def _themes(config: Config) -> dict[str, Any]:
 
 def _queries(config: Config) -> dict[str, str]:
     return {t.id: t.query for t in config.themes}
-
-
-def _title_spans(match: Any) -> list[tuple[int, int]]:
-    spans: tuple[Span, ...] = match.spans
-    return [(s.start, s.end) for s in spans if s.field == "title"]
-
-
-def _summary_spans(match: Any) -> list[tuple[int, int]]:
-    spans: tuple[Span, ...] = match.spans
-    return [(s.start, s.end) for s in spans if s.field == "summary"]
 
 
 def _local_path(target: str) -> str:
