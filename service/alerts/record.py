@@ -59,20 +59,16 @@ def record_matches(
     settings: AlertSettings,
     reports: Sequence[Report],
     now: datetime,
-    matched: Mapping[int, Sequence[Hit]] | None = None,
+    matched: Mapping[int, Sequence[Hit]],
 ) -> int:
     """Store the hits of a feed's new and edited articles and enqueue what they announce,
     in a few statements whatever the number of articles. Returns the alerts enqueued.
+    `matched`: each article's hits (by article id), matched once before grouping.
 
     Rows are enqueued (and so delivered) in order of publication, oldest first: a feed
     lists its newest item first, a reader expects the story as it unfolded."""
     reports = sorted(reports, key=lambda r: r.stored.article.published)
-    hits = [
-        (r, matched[r.stored.article_id])
-        if matched is not None and r.stored.article_id in matched
-        else (r, settings.rules.match(item_for(r.stored.article, r.stored.tags)))
-        for r in reports
-    ]
+    hits = [(r, matched[r.stored.article_id]) for r in reports]
     _store_hits(session, [(r.stored, h) for r, h in hits if h], now)
     rows: dict[str, dict[str, Any]] = {}
     for report, found in hits:
