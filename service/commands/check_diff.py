@@ -15,7 +15,8 @@ from service.alerts.themes import RuleSet
 from service.clock import local_time
 from service.config import Config
 from service.desk.agreement import edit_effect
-from service.rules import Aliases, CompiledQuery, WRLError, compile_query
+from service.desk.workbench import compiled_or_none
+from service.rules import CompiledQuery
 from service.store import Database, configs
 from service.store import marks as mark_repo
 from service.store.migrate import current_revision
@@ -62,7 +63,7 @@ def theme_diffs(
                 ("before", old_queries.get(theme_id), old.get("aliases", {})),
                 ("after", new_queries.get(theme_id), config.aliases),
             ):
-                compiled = _compiled(query, aliases)
+                compiled = compiled_or_none(query, aliases)
                 if compiled is not None:
                     rules_run[f"{side}:{theme_id}"] = compiled
         results = backtest_many(session, rules_run, since, config.timezone) if rules_run else {}
@@ -76,17 +77,6 @@ def theme_diffs(
             effect = edit_effect(set(before), set(after), marked) if marked else None
             diffs.append(ThemeDiff(theme_id, kind, entering, leaving, effect))
         return local_time(running.applied_at, config.timezone), diffs
-
-
-def _compiled(query: str | None, aliases: Aliases) -> CompiledQuery | None:
-    """None for a rule that no longer compiles (an old rule may use an alias the edit
-    removed): it matches no story."""
-    if query is None:
-        return None
-    try:
-        return compile_query(query, aliases)
-    except WRLError:
-        return None
 
 
 def print_diff(config: Config, rules: RuleSet, days: int) -> int:

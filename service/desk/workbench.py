@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from service.alerts.backtest import BacktestMatch, backtest_many
 from service.clock import iso
 from service.desk.agreement import Agreement, agreement, edit_effect
-from service.rules import Aliases, WRLError, compile_query
+from service.rules import Aliases, CompiledQuery, WRLError, compile_query
 from service.store import marks as mark_repo
 
 
@@ -85,6 +85,17 @@ class Tried:
         }
 
 
+def compiled_or_none(query: str | None, aliases: Aliases) -> CompiledQuery | None:
+    """The rule compiled, or None for one that does not compile (an old rule may use an
+    alias an edit removed): it matches no story."""
+    if query is None:
+        return None
+    try:
+        return compile_query(query, aliases)
+    except WRLError:
+        return None
+
+
 def try_query(
     session: Session,
     query: str,
@@ -102,13 +113,10 @@ def try_query(
         return tried
     tried.warnings = list(compiled.warnings)
     rules = {"query": compiled}
-    current_query = None
-    if theme is not None:
-        try:
-            current_query = compile_query(theme[1], aliases)
-            rules["current"] = current_query
-        except WRLError:  # the running rule cannot be broken; an alias edit might make it so
-            pass
+    # The running rule compiled when it went live; an alias edit since may have broken it.
+    current_query = compiled_or_none(theme[1], aliases) if theme is not None else None
+    if current_query is not None:
+        rules["current"] = current_query
     results = backtest_many(session, rules, since, timezone)
     tried.scanned = results["query"].scanned
     tried.matches = list(reversed(results["query"].matches))
