@@ -98,7 +98,9 @@ def choose_story(
         return None
     own = np.asarray(signature.minhash, dtype=np.uint32)
     copies = _near_copy(own, signature, usable)
-    scores = _model_scores(report, usable, meaning)
+    # A near-copy outranks any model match: the model is not asked when there is one.
+    near = any(copy >= grouping.threshold for copy in copies)
+    scores = [None] * len(usable) if near else _model_scores(report, usable, meaning)
     best: tuple[float, float, int] | None = None
     for c, copy, model in zip(usable, copies, scores, strict=True):
         score = 2.0 + copy if copy >= grouping.threshold else model
