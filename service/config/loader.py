@@ -16,12 +16,9 @@ from .checks import cross_check
 from .messages import problems_from_validation
 from .models import Config
 from .problems import ConfigError, Problem
+from .raw import CONFIG_ENV, DATABASE_ENV, LISTEN_ENV
 from .rules_bridge import _compile_rules, raw_rule_problems
 from .yamlsource import Document, read_yaml_guarded
-
-CONFIG_ENV = "WIREWATCH_CONFIG"
-DATABASE_ENV = "WIREWATCH_DATABASE_URL"
-LISTEN_ENV = "WIREWATCH_LISTEN"  # e.g. 0.0.0.0:8080 in a container, whatever the file says
 
 
 def load_config(path: str | Path | None = None, env: Mapping[str, str] | None = None) -> Config:
@@ -132,34 +129,3 @@ def load_or_exit(path: str | None) -> Config:
     except ConfigError as exc:
         print(str(exc), file=sys.stderr)
         raise SystemExit(1) from None
-
-
-def database_of(path: str | Path | None = None, env: Mapping[str, str] | None = None) -> str | None:
-    """The database a config file names, read even when the rest of the file is invalid
-    (so `wirewatch sources` can still show the running service's state); None if unknown."""
-    env = os.environ if env is None else env
-    if env.get(DATABASE_ENV):
-        return str(env[DATABASE_ENV])
-    value = _raw(path, env).get("database")
-    return value if isinstance(value, str) and value.strip() else None
-
-
-def listen_of(path: str | Path | None = None, env: Mapping[str, str] | None = None) -> str:
-    """Where the running service listens, read even from an invalid file (the health check
-    must still ask the service, which keeps its last good config)."""
-    env = os.environ if env is None else env
-    if env.get(LISTEN_ENV):
-        return str(env[LISTEN_ENV])
-    server = _raw(path, env).get("server")
-    value = server.get("listen") if isinstance(server, dict) else None
-    return value if isinstance(value, str) and ":" in value else "127.0.0.1:8080"
-
-
-def _raw(path: str | Path | None, env: Mapping[str, str]) -> dict[str, Any]:
-    where = Path(path or env.get(CONFIG_ENV) or "config.yaml")
-    try:
-        text = where.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return {}
-    document = read_yaml_guarded(text, str(where), env)
-    return document.data if isinstance(document.data, dict) else {}

@@ -17,7 +17,7 @@ from typing import Any, TextIO
 
 import yaml
 
-from service.config.loader import DATABASE_ENV
+from service.config.raw import DATABASE_ENV
 from service.demo.server import (
     DemoError,
     DemoFeedServer,
