@@ -22,10 +22,10 @@ def collect(app: Any) -> list[dict[str, Any]]:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        load_config(args.config)
+        config = load_config(args.config)
     except ConfigError as exc:
         return _while_broken(args, exc)
-    app = open_app(args.config)
+    app = open_app(args.config, config=config)
     try:
         report = collect(app)
         if args.json:

@@ -42,8 +42,14 @@ def source_specs(config: Config) -> list[SourceSpec]:
     ]
 
 
-def open_app(path: str | None, migrate: bool = True, clock: Clock | None = None) -> App:
-    config = load_or_exit(path)
+def open_app(
+    path: str | None,
+    migrate: bool = True,
+    clock: Clock | None = None,
+    config: Config | None = None,
+) -> App:
+    """The app for a config file (or for `config`, already loaded from it)."""
+    config = config or load_or_exit(path)
     db = Database(config.database)
     if migrate:
         upgrade(db)
