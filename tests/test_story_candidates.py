@@ -91,3 +91,41 @@ def test_templated_headlines_skip_over_full_buckets_and_cap_candidates(
     assert not {band for band, _, _ in read} & full  # over-full buckets were never read
     assert max(Counter(band for band, _, _ in read).values()) <= 8
     assert len(compared) == 120 and max(compared) <= place.MAX_CANDIDATES
+
+
+def test_a_backfill_of_a_year_finds_the_candidates_live_polling_found(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A name in the news all year fills its index bucket over the year, not in any one
+    window: counted over all stored reports it would be skipped as boilerplate, and a
+    backfill would group less than live polling did."""
+    start = datetime(2023, 1, 2, 9, 0, tzinfo=UTC)
+    items = [
+        Item(f"Fukushima plant update number {n}", f"https://a.example/{n}",
+             published=start + timedelta(days=3 * n))
+        for n in range(100)
+    ]  # fmt: skip
+    with FeedServer() as feeds:
+        feeds.route("/a.xml", body=rss(items))
+        config = write_config(
+            tmp_path, f"sqlite:///{tmp_path / 'w.db'}", [("Outlet A", feeds.url("/a.xml"))]
+        )
+        assert cli(capsys, "-c", str(config), "poll")[0] == 0
+    key = place._word_key("fukushima")
+    assert key in place.word_keys(place.report_text(items[0].title, "", start))
+    app = open_app(str(config))
+    try:
+        with app.db.transaction() as session:
+            assert _bucket_sizes_of(session, key) == 100  # over the cap of 64, over the year
+            when = items[50].published
+            rows = story_repo.band_rows(
+                session, {key}, -1, when - timedelta(hours=80), when + timedelta(hours=80), 64
+            )
+    finally:
+        app.close()
+    assert len(rows) == 3  # the reports of days 147, 150 and 153: a live poll's view
+
+
+def _bucket_sizes_of(session: Any, band: int) -> int:
+    query = select(func.count()).select_from(StoryBandRow).where(StoryBandRow.band == band)
+    return int(session.execute(query).scalar_one())

@@ -56,18 +56,10 @@ def store_feed(session: Session, job: StoreJob, now: datetime) -> PollOutcome:
         for a in articles
     ]
     changed = upsert_articles(session, state.id, triples, now)
-    # Matched once, before grouping: only reports that can alert are worth the embedding.
     matched = {
         u.row.id: settings.alerts.rules.match(item_for(u.article, state.tags)) for u in changed
     }
-    alerting = {
-        article_id: frozenset(h.theme_id for h in hits)
-        for article_id, hits in matched.items()
-        if hits
-    }
-    placed = place_in_stories(
-        session, [u.row for u in changed], state.id, settings.grouping, alerting
-    )
+    placed = place_in_stories(session, [u.row for u in changed], state.id, settings.grouping)
     earlier = outbox.alerts_of_stories(
         session, {p.story_id for p in placed.values() if not p.new_story}
     )

@@ -37,17 +37,6 @@ def mark_alerted(session: Session, pairs: list[tuple[int, str]]) -> None:
     )
 
 
-def themes_of(session: Session, article_ids: set[int]) -> dict[int, frozenset[str]]:
-    """The themes each of these articles matched."""
-    if not article_ids:
-        return {}
-    query = select(HitRow.article_id, HitRow.theme_id).where(HitRow.article_id.in_(article_ids))
-    found: dict[int, set[str]] = {}
-    for article_id, theme_id in session.connection().execute(query):
-        found.setdefault(article_id, set()).add(theme_id)
-    return {article_id: frozenset(themes) for article_id, themes in found.items()}
-
-
 def alerted_articles(session: Session, theme_id: str) -> set[int]:
     return set(
         session.scalars(

@@ -86,9 +86,11 @@ def band_rows(
     Near-duplicate text within one outlet is its own boilerplate ("Statement by the Press
     Secretary on ..."), not the same story: those share a guid or URL instead.
 
-    A band key stored for more than `bucket_cap` articles is skipped: templated text
-    (briefings, market or weather reports) fills such buckets, and reading them would make
-    every new report cost more as the window fills."""
+    A band key stored for more than `bucket_cap` articles published in [start, end] is
+    skipped: templated text (briefings, market or weather reports) fills such buckets, and
+    reading them would make every new report cost more as the window fills. Counted in the
+    window, not over all stored bands: a backfill of a year of items must find the same
+    candidates as live polling did (a name in the news all year is not boilerplate)."""
     connection = session.connection()
     dialect = connection.dialect
     when = ArticleRow.published.type.bind_processor(dialect)
@@ -102,11 +104,13 @@ def band_rows(
         sql = (
             "SELECT b.band, b.story_id, b.article_id FROM story_bands b "
             "JOIN articles a ON a.id = b.article_id "
-            f"WHERE b.band IN (SELECT band FROM story_bands WHERE band IN ({marks}) "
-            f"GROUP BY band HAVING COUNT(*) <= {mark}) "
+            "WHERE b.band IN (SELECT s.band FROM story_bands s "
+            f"JOIN articles x ON x.id = s.article_id WHERE s.band IN ({marks}) "
+            f"AND x.published >= {mark} AND x.published <= {mark} "
+            f"GROUP BY s.band HAVING COUNT(*) <= {mark}) "
             f"AND a.source_id != {mark} AND a.published >= {mark} AND a.published <= {mark}"
         )
-        params = (*chunk, bucket_cap, source_id, low, high)
+        params = (*chunk, low, high, bucket_cap, source_id, low, high)
         out += connection.exec_driver_sql(sql, params).all()
     return out
 

@@ -28,7 +28,7 @@ from service.stories.signature import TextSignature
 DEFAULT_THRESHOLD = 0.28
 DEFAULT_WINDOW = timedelta(hours=72)
 # Below this probability from words and time alone, the embedding is not worth computing:
-# every same-story pair of the labelled ones that the full model accepts scores 0.69 or
+# every same-story pair of the labelled ones that the full model accepts scores 0.66 or
 # more on words and time (bench/fit_story_model.py).
 MEANING_FLOOR = 0.6
 MEANING_CANDIDATES = 1  # embeddings compared per report: its most probable candidate
@@ -55,7 +55,6 @@ class Candidate:
     title: str = ""
     summary: str = ""
     text: ReportText | None = None
-    themes: frozenset[str] = frozenset()  # the themes it matched
 
 
 @dataclass(frozen=True)
@@ -66,11 +65,6 @@ class NewReport:
     title: str
     summary: str
     text: ReportText
-    themes: frozenset[str] = frozenset()  # the themes it matches: it can alert
-
-    @property
-    def wants_meaning(self) -> bool:
-        return bool(self.themes)
 
 
 def candidate(story_id: int, signature: TextSignature, published: datetime) -> Candidate:
@@ -132,9 +126,11 @@ def _model_scores(
     report: NewReport | None, usable: Sequence[Candidate], meaning: Similarity | None
 ) -> list[float | None]:
     """The story model's probability for each candidate it calls the same story, else
-    None. Words and time first, for all; the embedding (tens of milliseconds) then only
-    where grouping decides an alert: for the most probable candidate that matched one of
-    the report's themes (else the report alerts as a story of its own either way)."""
+    None. Words and time first, for all; the embedding (tens of milliseconds a report)
+    then only for the most probable candidate, and only when words and time already make
+    it plausible (MEANING_FLOOR): most new reports have no such candidate and are never
+    embedded. Whether the report matches a theme plays no part: a story is the same story
+    on the desk's page, in a backtest and in an alert."""
     if report is None:
         return [None] * len(usable)
     lexical = [
@@ -142,10 +138,9 @@ def _model_scores(
         for c in usable
     ]
     out: list[float | None] = [p if same else None for p, same in lexical]
-    if meaning is None or not report.wants_meaning:
+    if meaning is None:
         return out
-    shared = [i for i, c in enumerate(usable) if c.themes & report.themes]
-    ranked = sorted(shared, key=lambda i: -lexical[i][0])[:MEANING_CANDIDATES]
+    ranked = sorted(range(len(usable)), key=lambda i: -lexical[i][0])[:MEANING_CANDIDATES]
     for i in ranked:
         c = usable[i]
         if lexical[i][0] < MEANING_FLOOR or c.text is None:

@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, OrderedDict
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from service.store import hits as hit_repo
 from service.store import stories as story_repo
 from service.store.models import ArticleRow, StoryRow
 from service.stories import signature as sig
@@ -49,18 +47,16 @@ def place_in_stories(
     rows: list[ArticleRow],
     source_id: int,
     grouping: Grouping,
-    alerting: Mapping[int, frozenset[str]] | None = None,
 ) -> dict[int, Placement]:
-    """Placement of every row (by article id); rows without a story get one. `alerting`:
-    the themes each row matches (only those rows are worth the embedding model)."""
+    """Placement of every row (by article id); rows without a story get one."""
     session.flush()
     placed = _placements(session, [r for r in rows if r.story_id is not None])
-    pending = _prepare([r for r in rows if r.story_id is None], alerting or {})
+    pending = _prepare([r for r in rows if r.story_id is None])
     if not pending:
         return placed
     by_key = story_repo.stories_by_key(session, [k for p in pending for k in p.keys])
     candidates = _candidates(session, pending, source_id, grouping)
-    model = OnFirstUse() if any(p.report.wants_meaning for p in pending) else None
+    model = OnFirstUse()  # loads the embedding model only when a pair needs it
     new_stories: dict[str, StoryRow] = {}
     for item in pending:
         keyed = next((by_key[k] for k in item.keys if k in by_key), None)
@@ -92,14 +88,14 @@ def place_in_stories(
     return placed
 
 
-def _prepare(rows: list[ArticleRow], alerting: Mapping[int, frozenset[str]]) -> list[_Pending]:
+def _prepare(rows: list[ArticleRow]) -> list[_Pending]:
     signatures = [sig.text_signature(row.title, row.summary) for row in rows]
     bands_of = sig.lsh_keys_many(signatures)
     pending = []
     for row, signature, bands in zip(rows, signatures, bands_of, strict=True):
         row.signature = sig.signature_to_bytes(signature)
         text = report_text(row.title, row.summary, row.published)
-        report = NewReport(row.id, row.title, row.summary, text, alerting.get(row.id, frozenset()))
+        report = NewReport(row.id, row.title, row.summary, text)
         keys = exact_keys(row.link, row.guid)
         pending.append(_Pending(row, keys, signature, bands + word_keys(text), report))
     return pending
@@ -135,31 +131,28 @@ def _candidates(
 
     Band keys are cheap integers; signatures are read only for the few kept candidates,
     so boilerplate-like headlines that collide with many stories cost little."""
-    bands = {b for p in pending for b in p.bands}
-    if not bands:
+    chosen: dict[int, list[tuple[int, int]]] = {}
+    for group in _close_in_time(pending, grouping.window):
+        bands = {b for p in group for b in p.bands}
+        if not bands:
+            continue
+        published = [p.row.published for p in group]
+        rows = story_repo.band_rows(
+            session,
+            bands,
+            source_id,
+            min(published) - grouping.window,
+            max(published) + grouping.window,
+            BUCKET_CAP,
+        )
+        by_band: dict[int, list[tuple[int, int]]] = {}
+        for band, story_id, article_id in rows:
+            by_band.setdefault(band, []).append((story_id, article_id))
+        chosen.update({p.row.id: _most_shared(p, by_band) for p in group})
+    if not chosen:
         return {}
-    published = [p.row.published for p in pending]
-    rows = story_repo.band_rows(
-        session,
-        bands,
-        source_id,
-        min(published) - grouping.window,
-        max(published) + grouping.window,
-        BUCKET_CAP,
-    )
-    by_band: dict[int, list[tuple[int, int]]] = {}
-    for band, story_id, article_id in rows:
-        by_band.setdefault(band, []).append((story_id, article_id))
-    chosen = {p.row.id: _most_shared(p, by_band) for p in pending}
     wanted = {article_id for picks in chosen.values() for _, article_id in picks}
     stored = _stored(story_repo.candidate_reports(session, wanted))
-    # The embedding compares a report that can alert with candidates of its themes only.
-    alerting = {
-        article_id for p in pending if p.report.wants_meaning for _, article_id in chosen[p.row.id]
-    }
-    for article_id, themes in hit_repo.themes_of(session, alerting).items():
-        if article_id in stored:
-            stored[article_id] = replace(stored[article_id], themes=themes)
     return {
         row_id: [
             replace(stored[article_id], story_id=story_id)
@@ -168,6 +161,19 @@ def _candidates(
         ]
         for row_id, picks in chosen.items()
     }
+
+
+def _close_in_time(pending: list[_Pending], window: timedelta) -> list[list[_Pending]]:
+    """The reports in groups published within one window of each other, each looked up
+    with its own time range: a live poll is one group; a backfill of a year of items is
+    many, and each finds what live polling would have found then."""
+    groups: list[list[_Pending]] = []
+    for item in sorted(pending, key=lambda p: p.row.published):
+        if groups and item.row.published - groups[-1][0].row.published <= window:
+            groups[-1].append(item)
+        else:
+            groups.append([item])
+    return groups
 
 
 def _stored(rows: dict[int, tuple[bytes | None, datetime, str, str]]) -> dict[int, Candidate]:

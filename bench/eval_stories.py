@@ -1,0 +1,155 @@
+"""Story grouping measured as a user meets it: every labelled 2023 report served as its
+outlet's RSS feed, `wirewatch poll`, then `wirewatch backtest --json`, whose matches carry
+their story id; precision and recall over the labelled pairs.
+
+Usage: .venv/bin/python bench/eval_stories.py [--fixtures ../shared/fixtures] [--keep DIR]
+
+Reads ../shared/fixtures/news-2023/labelled.jsonl (the reports), story-pairs.jsonl beside it
+and bench/dedup_pairs.jsonl (the team's news-2023 pairs). Each outlet becomes one feed on a
+local HTTP server, every source is tagged `news`, and the backtest asks `tag:news` over all
+of it. The config has no themes: grouping must not depend on them. A pair counts as joined
+when both reports got the same story id; a pair whose report was not stored counts as
+missed (and is reported, since it says the poller dropped something).
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import subprocess
+import sys
+import tempfile
+import threading
+from collections import defaultdict
+from datetime import datetime
+from email.utils import format_datetime
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+WIREWATCH = [sys.executable, "-m", "service"]
+
+
+def read_reports(fixtures: Path) -> dict[str, dict[str, Any]]:
+    out = {}
+    for line in (fixtures / "news-2023" / "labelled.jsonl").open(encoding="utf-8"):
+        row = json.loads(line)
+        out[row["id"]] = row
+    return out
+
+
+def read_pairs(fixtures: Path) -> list[tuple[str, str, bool, str]]:
+    pairs = []
+    for line in (fixtures / "news-2023" / "story-pairs.jsonl").open(encoding="utf-8"):
+        row = json.loads(line)
+        pairs.append((row["a"], row["b"], row["label"] == "same", "fixtures"))
+    for line in (HERE / "dedup_pairs.jsonl").open(encoding="utf-8"):
+        row = json.loads(line)
+        if row["a"].startswith("news-2023:") and row["b"].startswith("news-2023:"):
+            pairs.append((row["a"][10:], row["b"][10:], bool(row["same"]), "team"))
+    return pairs
+
+
+def rss(outlet: str, rows: list[dict[str, Any]]) -> str:
+    def esc(text: str) -> str:
+        return html.escape(text or "", quote=False)
+
+    entries = []
+    for row in rows:
+        published = format_datetime(datetime.fromisoformat(row["published"]))
+        entries.append(
+            f"<item><title>{esc(html.unescape(row['title']))}</title>"
+            f"<link>{esc(row['link'])}</link><guid>{esc(row['link'])}</guid>"
+            f"<description>{esc(html.unescape(row['summary'] or ''))}</description>"
+            f"<pubDate>{published}</pubDate></item>"
+        )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>{esc(outlet)}</title><link>https://example.org/{esc(outlet)}</link>"
+        f"<description>{esc(outlet)}</description>{''.join(entries)}</channel></rss>"
+    )
+
+
+def serve(directory: Path) -> ThreadingHTTPServer:
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(directory)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--fixtures", type=Path, default=HERE.parents[1] / "shared" / "fixtures")
+    parser.add_argument("--keep", type=Path, help="keep the feeds, config and database here")
+    args = parser.parse_args()
+    reports = read_reports(args.fixtures)
+    pairs = read_pairs(args.fixtures)
+    work = args.keep or Path(tempfile.mkdtemp(prefix="eval-stories-"))
+    feeds = work / "feeds"
+    feeds.mkdir(parents=True, exist_ok=True)
+    by_outlet: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in reports.values():
+        by_outlet[row["outlet"]].append(row)
+    for outlet, rows in by_outlet.items():
+        rows.sort(key=lambda r: r["published"], reverse=True)  # newest first, as feeds are
+        (feeds / f"{outlet}.xml").write_text(rss(outlet, rows), encoding="utf-8")
+    server = serve(feeds)
+    port = server.server_address[1]
+    sources = "\n".join(
+        f'  - name: "{outlet}"\n    url: "http://127.0.0.1:{port}/{outlet}.xml"\n    tags: [news]'
+        for outlet in sorted(by_outlet)
+    )
+    config = work / "config.yaml"
+    config.write_text(
+        f'database: "sqlite:///{work / "eval.db"}"\nsources:\n{sources}\npolling:\n  backfill: 0\n',
+        encoding="utf-8",
+    )
+    (work / "eval.db").unlink(missing_ok=True)
+    started = datetime.now()
+    poll = subprocess.run(
+        [*WIREWATCH, "-c", str(config), "poll"], capture_output=True, text=True, cwd=work
+    )
+    seconds = (datetime.now() - started).total_seconds()
+    if poll.returncode != 0:
+        sys.exit(f"poll failed ({poll.returncode}):\n{poll.stderr[-3000:]}")
+    found = subprocess.run(
+        [*WIREWATCH, "-c", str(config), "backtest", "-q", "tag:news", "--since", "5000d", "--json"],
+        capture_output=True,
+        text=True,
+        cwd=work,
+        check=True,
+    )
+    server.shutdown()
+    story_of_link = {m["link"]: m["story"] for m in json.loads(found.stdout)["matches"]}
+    stories = len(set(story_of_link.values()))
+    print(
+        f"{len(reports)} reports of {len(by_outlet)} outlets polled in {seconds:.0f} s: "
+        f"{len(story_of_link)} stored, {stories} stories"
+    )
+    for origin in ("fixtures", "team", "all"):
+        chosen = [p for p in pairs if origin in ("all", p[3])]
+        tp = fp = fn = missing = 0
+        for a, b, same, _ in chosen:
+            sa, sb = story_of_link.get(reports[a]["link"]), story_of_link.get(reports[b]["link"])
+            missing += sa is None or sb is None
+            joined = sa is not None and sa == sb
+            tp += joined and same
+            fp += joined and not same
+            fn += (not joined) and same
+        precision = tp / (tp + fp) if tp + fp else 1.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        print(
+            f"  {origin:8} {len(chosen):4} pairs: precision {precision:.3f} recall {recall:.3f} "
+            f"({tp} joined right, {fp} wrongly, {fn} same-story pairs apart"
+            + (f", {missing} with a report not stored)" if missing else ")")
+        )
+
+
+if __name__ == "__main__":
+    main()
