@@ -94,6 +94,31 @@ def test_a_report_with_no_plausible_candidate_never_computes_an_embedding() -> N
     assert Counting.calls == 0
 
 
+def test_a_pair_the_words_already_decide_is_joined_without_an_embedding() -> None:
+    class Counting:
+        calls = 0
+
+        def similarity(self, a: tuple[int, str, str], b: tuple[int, str, str]) -> float | None:
+            Counting.calls += 1
+            return 0.1  # would say "another story", were it asked
+
+    rewrite = (
+        "North Korea fires ballistic missile into the sea, Seoul says",
+        "The launch came hours before the summit in Tokyo.",
+    )
+    report = _new(8, *rewrite, T0 + timedelta(hours=1))
+    # A signature of other words: not a near-copy, so the story model decides.
+    signature = text_signature("unrelated words entirely", "")
+    joined = choose_story(
+        signature,
+        report.text.published,
+        [_candidate(7, 9, *LAUNCH, T0)],
+        report=report,
+        meaning=Counting(),
+    )
+    assert joined == 7 and Counting.calls == 0
+
+
 def test_a_missing_model_leaves_words_and_time_and_says_so_once(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
