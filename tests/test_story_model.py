@@ -4,6 +4,7 @@ stay apart, and without the embedding model grouping goes on with words and time
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -117,6 +118,20 @@ def test_a_pair_the_words_already_decide_is_joined_without_an_embedding() -> Non
         meaning=Counting(),
     )
     assert joined == 7 and Counting.calls == 0
+
+
+def test_a_report_does_not_join_a_story_that_began_over_two_days_earlier() -> None:
+    rewrite = (
+        "North Korea fires ballistic missile into the sea, Seoul says",
+        "The launch came hours before the summit in Tokyo.",
+    )
+    report = _new(10, *rewrite, T0 + timedelta(hours=60))
+    # Its closest report is an hour old, but the story it belongs to began 60 h ago.
+    latest = replace(_candidate(7, 11, *LAUNCH, T0 + timedelta(hours=59)), story_began=T0)
+    signature = text_signature("unrelated words entirely", "")
+    assert choose_story(signature, report.text.published, [latest], report=report) is None
+    fresh = replace(latest, story_began=T0 + timedelta(hours=30))
+    assert choose_story(signature, report.text.published, [fresh], report=report) == 7
 
 
 def test_a_missing_model_leaves_words_and_time_and_says_so_once(

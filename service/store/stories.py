@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from service.store.dialect import insert_ignore
 from service.store.models import ArticleRow, SourceRow, StoryBandRow, StoryKeyRow, StoryRow
@@ -26,10 +26,22 @@ def new_story(session: Session, first: ArticleRow) -> StoryRow:
 
 
 def first_seen(session: Session, story_ids: Iterable[int]) -> dict[int, datetime]:
+    """When each story was first seen."""
+    return _times(session, story_ids, StoryRow.first_seen)
+
+
+def story_published(session: Session, story_ids: Iterable[int]) -> dict[int, datetime]:
+    """When each story's first report was published."""
+    return _times(session, story_ids, StoryRow.published)
+
+
+def _times(
+    session: Session, story_ids: Iterable[int], column: InstrumentedAttribute[datetime]
+) -> dict[int, datetime]:
     ids = set(story_ids)
     if not ids:
         return {}
-    query = select(StoryRow.id, StoryRow.first_seen).where(StoryRow.id.in_(ids))
+    query = select(StoryRow.id, column).where(StoryRow.id.in_(ids))
     # Straight to the connection: through the session, each read would first look for
     # objects to flush and build ORM results, several times the query's own cost.
     return dict(session.connection().execute(query).all())

@@ -27,8 +27,8 @@ LEXICAL_THRESHOLD = 0.864
 MEANING_WEIGHTS = (2.416, 2.069, -2.246, 0.311, -1.594, -0.649, 4.386, 0.653, -3.130)
 # Cross-validated, the pairs' own threshold would be 0.759; but a story chains its reports,
 # so one false merge can join more: measured through poll and backtest on the same pairs
-# (bench/eval_stories.py), 0.759 kept precision 0.946 and 0.82 keeps 0.967 (recall 0.69).
-# Precision first: a false merge hides a story from the analyst.
+# (bench/eval_stories.py), 0.759 keeps precision 0.953, 0.80 0.959 and 0.82 0.973 (recall
+# 0.76, 0.71, 0.69). Precision first: a false merge hides a story from the analyst.
 MEANING_THRESHOLD = 0.82
 
 

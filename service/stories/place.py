@@ -153,9 +153,10 @@ def _candidates(
         return {}
     wanted = {article_id for picks in chosen.values() for _, article_id in picks}
     stored = _stored(story_repo.candidate_reports(session, wanted))
+    began = story_repo.story_published(session, {s for picks in chosen.values() for s, _ in picks})
     return {
         row_id: [
-            replace(stored[article_id], story_id=story_id)
+            replace(stored[article_id], story_id=story_id, story_began=began.get(story_id))
             for story_id, article_id in picks
             if article_id in stored
         ]
