@@ -127,11 +127,29 @@ def test_a_report_does_not_join_a_story_that_began_over_two_days_earlier() -> No
     )
     report = _new(10, *rewrite, T0 + timedelta(hours=60))
     # Its closest report is an hour old, but the story it belongs to began 60 h ago.
-    latest = replace(_candidate(7, 11, *LAUNCH, T0 + timedelta(hours=59)), story_began=T0)
+    latest = _candidate(7, 11, *LAUNCH, T0 + timedelta(hours=59))
+    first = report_text(*LAUNCH, T0)
     signature = text_signature("unrelated words entirely", "")
-    assert choose_story(signature, report.text.published, [latest], report=report) is None
-    fresh = replace(latest, story_began=T0 + timedelta(hours=30))
-    assert choose_story(signature, report.text.published, [fresh], report=report) == 7
+    began_long_ago = replace(latest, first=(T0, first))
+    assert choose_story(signature, report.text.published, [began_long_ago], report=report) is None
+    yesterday = T0 + timedelta(hours=30)
+    began_yesterday = replace(latest, first=(yesterday, report_text(*LAUNCH, yesterday)))
+    assert choose_story(signature, report.text.published, [began_yesterday], report=report) == 7
+
+
+def test_a_report_like_a_later_report_but_not_the_first_does_not_join_that_story() -> None:
+    later = _candidate(7, 12, *SAME_LAUNCH, T0 + timedelta(hours=3))
+    rewrite = (
+        "North Korea launches ICBM ahead of Japan-South Korea summit, Tokyo says",
+        "Pyongyang fired a long-range missile on Thursday morning.",
+    )
+    report = _new(13, *rewrite, T0 + timedelta(hours=4))
+    signature = text_signature("unrelated words entirely", "")
+    rugby = report_text("Brave Blossoms beat Ireland in Dublin", "Japan won 31-28.", T0)
+    drifted = replace(later, first=(T0, rugby))  # a story that began as something else
+    assert choose_story(signature, report.text.published, [drifted], report=report) is None
+    true_to_it = replace(later, first=(T0, report_text(*LAUNCH, T0)))
+    assert choose_story(signature, report.text.published, [true_to_it], report=report) == 7
 
 
 def test_a_missing_model_leaves_words_and_time_and_says_so_once(

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import Session
 
 from service.store.dialect import insert_ignore
 from service.store.models import ArticleRow, SourceRow, StoryBandRow, StoryKeyRow, StoryRow
@@ -27,24 +27,38 @@ def new_story(session: Session, first: ArticleRow) -> StoryRow:
 
 def first_seen(session: Session, story_ids: Iterable[int]) -> dict[int, datetime]:
     """When each story was first seen."""
-    return _times(session, story_ids, StoryRow.first_seen)
-
-
-def story_published(session: Session, story_ids: Iterable[int]) -> dict[int, datetime]:
-    """When each story's first report was published."""
-    return _times(session, story_ids, StoryRow.published)
-
-
-def _times(
-    session: Session, story_ids: Iterable[int], column: InstrumentedAttribute[datetime]
-) -> dict[int, datetime]:
     ids = set(story_ids)
     if not ids:
         return {}
-    query = select(StoryRow.id, column).where(StoryRow.id.in_(ids))
+    query = select(StoryRow.id, StoryRow.first_seen).where(StoryRow.id.in_(ids))
     # Straight to the connection: through the session, each read would first look for
     # objects to flush and build ORM results, several times the query's own cost.
     return dict(session.connection().execute(query).all())
+
+
+def first_reports(session: Session, story_ids: Iterable[int]) -> dict[int, int]:
+    """The first report (article id) of each story: the earliest published (the lowest id
+    of those), which in a backfill need not be the one the story was made for."""
+    ids = set(story_ids)
+    if not ids:
+        return {}
+    earliest = (
+        select(ArticleRow.story_id, func.min(ArticleRow.published).label("published"))
+        .where(ArticleRow.story_id.in_(ids))
+        .group_by(ArticleRow.story_id)
+        .subquery()
+    )
+    query = (
+        select(ArticleRow.story_id, func.min(ArticleRow.id))
+        .join(
+            earliest,
+            (ArticleRow.story_id == earliest.c.story_id)
+            & (ArticleRow.published == earliest.c.published),
+        )
+        .group_by(ArticleRow.story_id)
+    )
+    rows = session.connection().execute(query).all()
+    return {story: first for story, first in rows if story is not None}
 
 
 def stories_by_key(session: Session, keys: list[str]) -> dict[str, int]:

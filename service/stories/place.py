@@ -151,12 +151,12 @@ def _candidates(
         chosen.update({p.row.id: _most_shared(p, by_band) for p in group})
     if not chosen:
         return {}
+    founder = story_repo.first_reports(session, {s for picks in chosen.values() for s, _ in picks})
     wanted = {article_id for picks in chosen.values() for _, article_id in picks}
-    stored = _stored(story_repo.candidate_reports(session, wanted))
-    began = story_repo.story_published(session, {s for picks in chosen.values() for s, _ in picks})
+    stored = _stored(story_repo.candidate_reports(session, wanted | set(founder.values())))
     return {
         row_id: [
-            replace(stored[article_id], story_id=story_id, story_began=began.get(story_id))
+            replace(stored[article_id], story_id=story_id, first=_first(stored, founder, story_id))
             for story_id, article_id in picks
             if article_id in stored
         ]
@@ -175,6 +175,13 @@ def _close_in_time(pending: list[_Pending], window: timedelta) -> list[list[_Pen
         else:
             groups.append([item])
     return groups
+
+
+def _first(
+    stored: dict[int, Candidate], founder: dict[int, int], story_id: int
+) -> tuple[datetime, ReportText] | None:
+    first = stored.get(founder.get(story_id, -1))
+    return None if first is None or first.text is None else (first.published, first.text)
 
 
 def _stored(rows: dict[int, tuple[bytes | None, datetime, str, str]]) -> dict[int, Candidate]:
