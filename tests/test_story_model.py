@@ -218,3 +218,16 @@ def test_a_report_edited_under_the_same_id_is_embedded_anew() -> None:
     # Article 2 now holds other text (an edit, or another database in the same process).
     other = model.similarity((1, *LAUNCH), (2, "Rugby: Brave Blossoms win in Dublin", ""))
     assert first is not None and other is not None and other < first - 0.3
+
+
+@needs_model
+def test_the_word_table_is_read_row_by_row_as_the_mapped_file_would_give_it() -> None:
+    assert encoder is not None
+    directory = embed.model_directory()
+    assert directory is not None
+    mapped = embed.read_safetensors(directory / "model.safetensors")
+    table = mapped["embeddings.word_embeddings.weight"]
+    ids = np.array([[101, 7592, 2088, 102], [101, 102, 0, 0]])
+    assert np.array_equal(encoder.words[ids], table[ids])
+    with pytest.raises(IndexError):
+        encoder.words[np.array([table.shape[0]])]
