@@ -4,6 +4,7 @@ without the model, grouping goes on with words and time."""
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 
@@ -13,13 +14,13 @@ from service import logs
 from service.stories.embed import Encoder, load_encoder
 from service.stories.model import embed_text
 
-CACHE = 4096  # report vectors kept (1.5 KB each): a window's matching reports
+CACHE = 2048  # report vectors kept (about 1.7 KB each with their keys): the recent ones
 
 
 class Meaning:
     def __init__(self, encoder: Encoder | None) -> None:
         self._encoder = encoder
-        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._vectors: OrderedDict[bytes, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
     @property
@@ -37,15 +38,16 @@ class Meaning:
 
     def _vector(self, _article_id: int, title: str, summary: str) -> np.ndarray:
         text = embed_text(title, summary)
+        key = hashlib.blake2b(text.encode(), digest_size=16).digest()  # not the 300 characters
         with self._lock:
-            found = self._vectors.get(text)
+            found = self._vectors.get(key)
             if found is not None:
-                self._vectors.move_to_end(text)
+                self._vectors.move_to_end(key)
                 return found
         assert self._encoder is not None
         vector: np.ndarray = self._encoder.embed([text])[0]
         with self._lock:
-            self._vectors[text] = vector
+            self._vectors[key] = vector
             while len(self._vectors) > CACHE:
                 self._vectors.popitem(last=False)
         return vector
