@@ -14,7 +14,7 @@ from service import logs
 from service.stories.embed import Encoder, load_encoder
 from service.stories.model import embed_text
 
-CACHE = 2048  # report vectors kept (about 1.7 KB each with their keys): the recent ones
+CACHE = 4096  # report vectors kept (about 1.6 KB each with their keys): a window's candidates
 
 
 class Meaning:
