@@ -26,7 +26,7 @@ TOP_RARITY = 8.0  # the rarity of a word wordfreq does not know
 WEIGHT_CAP = 4.0  # a word's weight in the cosines: its rarity, at most this
 
 
-@lru_cache(maxsize=16_384)  # about 4 MB (250 bytes a word); a miss costs wordfreq ~10 us
+@lru_cache(maxsize=50_000)  # about 12 MB (250 bytes a word): the words of a busy window
 def rarity(word: str) -> float:
     """8 minus the word's Zipf frequency in English (0.5 for the commonest words, 8 for a
     word the list does not have): an IDF that needs no corpus of our own."""

@@ -196,7 +196,7 @@ def _stored(rows: dict[int, tuple[bytes | None, datetime, str, str]]) -> dict[in
 
 
 _TEXTS: OrderedDict[int, tuple[str, str, ReportText]] = OrderedDict()
-TEXT_CACHE = 512  # the recent candidates: each is read for several new reports (~5 KB each)
+TEXT_CACHE = 1024  # the recent candidates: each is read for several new reports (~5 KB each)
 
 
 def _text_of(article_id: int, title: str, summary: str, when: datetime) -> ReportText:
