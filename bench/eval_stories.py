@@ -21,16 +21,17 @@ import json
 import subprocess
 import sys
 import tempfile
-import threading
 from collections import defaultdict
 from datetime import datetime
-from email.utils import format_datetime
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from tests.e2e.support import Item, rss  # noqa: E402  the e2e tests' feeds and server
+from tests.feedserver import FeedServer  # noqa: E402
+
 WIREWATCH = [sys.executable, "-m", "service"]
 
 
@@ -59,69 +60,46 @@ def read_pairs(fixtures: Path) -> list[tuple[str, str, bool, str]]:
     return pairs
 
 
-def rss(outlet: str, rows: list[dict[str, Any]]) -> str:
-    def esc(text: str) -> str:
-        return html.escape(text or "", quote=False)
-
-    entries = []
-    for row in rows:
-        published = format_datetime(datetime.fromisoformat(row["published"]))
-        entries.append(
-            f"<item><title>{esc(html.unescape(row['title']))}</title>"
-            f"<link>{esc(row['link'])}</link><guid>{esc(row['link'])}</guid>"
-            f"<description>{esc(html.unescape(row['summary'] or ''))}</description>"
-            f"<pubDate>{published}</pubDate></item>"
-        )
-    return (
-        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
-        f"<title>{esc(outlet)}</title><link>https://example.org/{esc(outlet)}</link>"
-        f"<description>{esc(outlet)}</description>{''.join(entries)}</channel></rss>"
-    )
-
-
-def serve(directory: Path) -> ThreadingHTTPServer:
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(directory)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fixtures", type=Path, default=HERE.parents[1] / "shared" / "fixtures")
-    parser.add_argument("--keep", type=Path, help="keep the feeds, config and database here")
+    parser.add_argument("--keep", type=Path, help="keep the config and database here")
     args = parser.parse_args()
     reports = read_reports(args.fixtures)
     pairs = read_pairs(args.fixtures)
     work = args.keep or Path(tempfile.mkdtemp(prefix="eval-stories-"))
-    feeds = work / "feeds"
-    feeds.mkdir(parents=True, exist_ok=True)
-    by_outlet: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    work.mkdir(parents=True, exist_ok=True)
+    by_outlet: dict[str, list[Item]] = defaultdict(list)
     for row in reports.values():
-        by_outlet[row["outlet"]].append(row)
-    for outlet, rows in by_outlet.items():
-        rows.sort(key=lambda r: r["published"], reverse=True)  # newest first, as feeds are
-        (feeds / f"{outlet}.xml").write_text(rss(outlet, rows), encoding="utf-8")
-    server = serve(feeds)
-    port = server.server_address[1]
-    sources = "\n".join(
-        f'  - name: "{outlet}"\n    url: "http://127.0.0.1:{port}/{outlet}.xml"\n    tags: [news]'
-        for outlet in sorted(by_outlet)
-    )
-    config = work / "config.yaml"
-    config.write_text(
-        f'database: "sqlite:///{work / "eval.db"}"\nsources:\n{sources}\npolling:\n  backfill: 0\n',
-        encoding="utf-8",
-    )
-    (work / "eval.db").unlink(missing_ok=True)
-    started = datetime.now()
-    poll = subprocess.run(
-        [*WIREWATCH, "-c", str(config), "poll"], capture_output=True, text=True, cwd=work
-    )
-    seconds = (datetime.now() - started).total_seconds()
+        by_outlet[row["outlet"]].append(
+            Item(
+                html.unescape(row["title"]),
+                row["link"],
+                html.unescape(row["summary"] or ""),
+                guid=row["link"],
+                published=datetime.fromisoformat(row["published"]),
+            )
+        )
+    with FeedServer() as feeds:
+        for outlet, items in by_outlet.items():
+            items.sort(key=lambda item: item.published, reverse=True)  # newest first
+            feeds.route(f"/{outlet}.xml", body=rss(items, title=outlet))
+        sources = "\n".join(
+            f'  - name: "{outlet}"\n    url: "{feeds.url(f"/{outlet}.xml")}"\n    tags: [news]'
+            for outlet in sorted(by_outlet)
+        )
+        config = work / "config.yaml"
+        config.write_text(
+            f'database: "sqlite:///{work / "eval.db"}"\nsources:\n{sources}\n'
+            "polling:\n  backfill: 0\n",
+            encoding="utf-8",
+        )
+        (work / "eval.db").unlink(missing_ok=True)
+        started = datetime.now()
+        poll = subprocess.run(
+            [*WIREWATCH, "-c", str(config), "poll"], capture_output=True, text=True, cwd=work
+        )
+        seconds = (datetime.now() - started).total_seconds()
     if poll.returncode != 0:
         sys.exit(f"poll failed ({poll.returncode}):\n{poll.stderr[-3000:]}")
     found = subprocess.run(
@@ -131,7 +109,6 @@ def main() -> None:
         cwd=work,
         check=True,
     )
-    server.shutdown()
     story_of_link = {m["link"]: m["story"] for m in json.loads(found.stdout)["matches"]}
     stories = len(set(story_of_link.values()))
     print(
