@@ -130,10 +130,10 @@ def test_a_report_does_not_join_a_story_that_began_over_two_days_earlier() -> No
     latest = _candidate(7, 11, *LAUNCH, T0 + timedelta(hours=59))
     first = report_text(*LAUNCH, T0)
     signature = text_signature("unrelated words entirely", "")
-    began_long_ago = replace(latest, first=(T0, first))
+    began_long_ago = replace(latest, first=first)
     assert choose_story(signature, report.text.published, [began_long_ago], report=report) is None
     yesterday = T0 + timedelta(hours=30)
-    began_yesterday = replace(latest, first=(yesterday, report_text(*LAUNCH, yesterday)))
+    began_yesterday = replace(latest, first=report_text(*LAUNCH, yesterday))
     assert choose_story(signature, report.text.published, [began_yesterday], report=report) == 7
 
 
@@ -146,9 +146,9 @@ def test_a_report_like_a_later_report_but_not_the_first_does_not_join_that_story
     report = _new(13, *rewrite, T0 + timedelta(hours=4))
     signature = text_signature("unrelated words entirely", "")
     rugby = report_text("Brave Blossoms beat Ireland in Dublin", "Japan won 31-28.", T0)
-    drifted = replace(later, first=(T0, rugby))  # a story that began as something else
+    drifted = replace(later, first=rugby)  # a story that began as something else
     assert choose_story(signature, report.text.published, [drifted], report=report) is None
-    true_to_it = replace(later, first=(T0, report_text(*LAUNCH, T0)))
+    true_to_it = replace(later, first=report_text(*LAUNCH, T0))
     assert choose_story(signature, report.text.published, [true_to_it], report=report) == 7
 
 

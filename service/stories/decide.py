@@ -69,7 +69,7 @@ class Candidate:
     title: str = ""
     summary: str = ""
     text: ReportText | None = None
-    first: tuple[datetime, ReportText] | None = None  # the story's first report: when, what
+    first: ReportText | None = None  # the story's first report
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,7 @@ def choose_story(
         c
         for c in candidates
         if abs(c.published - published) <= grouping.window
-        and (c.first is None or abs(c.first[0] - published) <= STORY_SPAN)
+        and (c.first is None or abs(c.first.published - published) <= STORY_SPAN)
     ]
     if not usable:
         return None
@@ -129,9 +129,9 @@ def choose_story(
 
 
 def _true_to_first_report(report: NewReport | None, c: Candidate) -> bool:
-    if report is None or c.first is None or c.first[1] is c.text:
+    if report is None or c.first is None or c.first is c.text:
         return True
-    return same_story(report.text, c.first[1], None)[0] >= FIRST_REPORT_FLOOR
+    return same_story(report.text, c.first, None)[0] >= FIRST_REPORT_FLOOR
 
 
 def _near_copy(

@@ -179,9 +179,9 @@ def _close_in_time(pending: list[_Pending], window: timedelta) -> list[list[_Pen
 
 def _first(
     stored: dict[int, Candidate], founder: dict[int, int], story_id: int
-) -> tuple[datetime, ReportText] | None:
+) -> ReportText | None:
     first = stored.get(founder.get(story_id, -1))
-    return None if first is None or first.text is None else (first.published, first.text)
+    return None if first is None else first.text
 
 
 def _stored(rows: dict[int, tuple[bytes | None, datetime, str, str]]) -> dict[int, Candidate]:
