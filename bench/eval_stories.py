@@ -24,10 +24,11 @@ import tempfile
 from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
+sys.path[:0] = [str(HERE), str(HERE.parent)]
+
+from fit_story_model import load_pairs  # noqa: E402
 
 from tests.e2e.support import Item, rss  # noqa: E402  the e2e tests' feeds and server
 from tests.feedserver import FeedServer  # noqa: E402
@@ -35,25 +36,10 @@ from tests.feedserver import FeedServer  # noqa: E402
 WIREWATCH = [sys.executable, "-m", "service"]
 
 
-def read_reports(fixtures: Path) -> dict[str, dict[str, Any]]:
-    out = {}
-    for line in (fixtures / "news-2023" / "labelled.jsonl").open(encoding="utf-8"):
-        row = json.loads(line)
-        out[row["id"]] = row
-    return out
-
-
-def read_pairs(fixtures: Path) -> list[tuple[str, str, bool, str]]:
+def heldout_pairs() -> list[tuple[str, str, bool, str]]:
+    """Labelled after the model was fitted, never fitted on: a small check of pairs it has
+    not seen (88 pairs, 12 same; drawn in word-overlap bands, most are near misses)."""
     pairs = []
-    for line in (fixtures / "news-2023" / "story-pairs.jsonl").open(encoding="utf-8"):
-        row = json.loads(line)
-        pairs.append((row["a"], row["b"], row["label"] == "same", "fixtures"))
-    for line in (HERE / "dedup_pairs.jsonl").open(encoding="utf-8"):
-        row = json.loads(line)
-        if row["a"].startswith("news-2023:") and row["b"].startswith("news-2023:"):
-            pairs.append((row["a"][10:], row["b"][10:], bool(row["same"]), "team"))
-    # Labelled after the model was fitted, never fitted on: a small check of pairs it has
-    # not seen (88 pairs, 12 same; drawn in word-overlap bands, most are near misses).
     for line in (HERE / "heldout_story_pairs.jsonl").open(encoding="utf-8"):
         row = json.loads(line)
         pairs.append((row["a"], row["b"], row["label"] == "same", "held-out"))
@@ -65,8 +51,8 @@ def main() -> None:
     parser.add_argument("--fixtures", type=Path, default=HERE.parents[1] / "shared" / "fixtures")
     parser.add_argument("--keep", type=Path, help="keep the config and database here")
     args = parser.parse_args()
-    reports = read_reports(args.fixtures)
-    pairs = read_pairs(args.fixtures)
+    reports, pairs = load_pairs(args.fixtures)  # the fitting script's reports and pairs
+    pairs += heldout_pairs()
     work = args.keep or Path(tempfile.mkdtemp(prefix="eval-stories-"))
     work.mkdir(parents=True, exist_ok=True)
     by_outlet: dict[str, list[Item]] = defaultdict(list)
