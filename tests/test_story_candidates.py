@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from service.store import stories as story_repo
-from service.store.models import StoryBandRow
+from service.store.models import ArticleRow, StoryBandRow
 from service.stories import place
 from service.worker.app import open_app
 from tests.e2e.support import Item, cli, rss, write_config
@@ -129,3 +129,52 @@ def test_a_backfill_of_a_year_finds_the_candidates_live_polling_found(
 def _bucket_sizes_of(session: Any, band: int) -> int:
     query = select(func.count()).select_from(StoryBandRow).where(StoryBandRow.band == band)
     return int(session.execute(query).scalar_one())
+
+
+def test_a_report_is_compared_with_the_first_report_of_the_story_the_index_points_to(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The index remembers one report per story and key, here the story's founder (stored
+    first, published last, with a name and an age the new report lacks); the new report
+    says what the story's first-published report says, and joins through it."""
+    day = datetime(2023, 1, 30, tzinfo=UTC)
+    reports = [
+        Item(
+            "Kyle Smaine: US freestyle skier dies aged 31 in avalanche in Japan",
+            "https://a.example/skier",
+            "Former US world champion freestyle skier Kyle Smaine dies in an avalanche in Japan.",
+            published=day.replace(hour=17, minute=28),
+        ),
+        Item(
+            "U.S. freestyle skier dies in avalanche in Japan",
+            "https://b.example/skier",
+            "U.S. freestyle skier Kyle Smaine has died after being caught in an avalanche in "
+            "Japan's Nagano Prefecture on Sunday, his family confirmed.",
+            published=day.replace(hour=10, minute=45),
+        ),
+        Item(
+            "US pro skier 'killed after being thrown 50 metres and buried by avalanche'",
+            "https://c.example/skier",
+            "A US professional skier has been named as one of two people killed in an "
+            "avalanche in Japan.",
+            published=day.replace(hour=13, minute=16),
+        ),
+    ]
+    names = ["Outlet A", "Outlet B", "Outlet C"]
+    with FeedServer() as feeds:
+        for n, item in enumerate(reports):
+            feeds.route(f"/{n}.xml", body=rss([item]))
+        config = write_config(
+            tmp_path,
+            f"sqlite:///{tmp_path / 'w.db'}",
+            [(name, feeds.url(f"/{n}.xml")) for n, name in enumerate(names)],
+        )
+        for name in names:  # stored in this order: the founder first
+            assert cli(capsys, "-c", str(config), "poll", "--source", name)[0] == 0
+    app = open_app(str(config))
+    try:
+        with app.db.transaction() as session:
+            stories = dict(session.execute(select(ArticleRow.link, ArticleRow.story_id)).all())
+    finally:
+        app.close()
+    assert len(stories) == 3 and len(set(stories.values())) == 1
