@@ -231,3 +231,17 @@ def test_the_word_table_is_read_row_by_row_as_the_mapped_file_would_give_it() ->
     assert np.array_equal(encoder.words[ids], table[ids])
     with pytest.raises(IndexError):
         encoder.words[np.array([table.shape[0]])]
+
+
+def test_a_words_rarity_is_wordfreqs_zipf_whatever_the_word() -> None:
+    """Plain words are looked up in wordfreq's list directly (no tokenizer, no cache of
+    every word asked); the weights the story model was fitted with must not move."""
+    from wordfreq import get_frequency_dict, zipf_frequency
+
+    from service.stories.features import TOP_RARITY, rarity
+
+    listed = sorted(get_frequency_dict("en", wordlist="small"))[::7]
+    others = ["kishida", "zzqx", "u.s.", "japan's", "2023", "g7", "naïve", "über", "北朝鮮", "a"]
+    for word in listed + others:
+        expected = max(0.5, TOP_RARITY - zipf_frequency(word, "en", wordlist="small"))
+        assert rarity(word) == expected, word
