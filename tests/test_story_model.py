@@ -120,6 +120,27 @@ def test_a_pair_the_words_already_decide_is_joined_without_an_embedding() -> Non
     assert joined == 7 and Counting.calls == 0
 
 
+def test_the_meaning_of_the_second_most_probable_candidate_is_asked_too() -> None:
+    """Words and time rank an earlier report of another story first; the embedding says
+    it is not the same event and that the runner-up is."""
+
+    class ByArticle:
+        def similarity(self, a: tuple[int, str, str], b: tuple[int, str, str]) -> float | None:
+            return {21: 0.2, 22: 0.95}[b[0]]
+
+    report = _new(20, *SAME_LAUNCH, T0 + timedelta(hours=1))
+    likelier = _candidate(7, 21, *LAUNCH, T0)  # words and time: 0.83
+    runner_up = _candidate(8, 22, *LAUNCH, T0 - timedelta(hours=4))  # 0.77
+    joined = choose_story(
+        text_signature("unrelated words entirely", ""),
+        report.text.published,
+        [likelier, runner_up],
+        report=report,
+        meaning=ByArticle(),
+    )
+    assert joined == 8
+
+
 def test_a_report_does_not_join_a_story_that_began_over_two_days_earlier() -> None:
     rewrite = (
         "North Korea fires ballistic missile into the sea, Seoul says",
