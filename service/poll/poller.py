@@ -32,6 +32,10 @@ __all__ = ["LEASE", "PollOutcome", "PollSettings", "Poller", "SourceState"]
 # A source's lease is short and renewed while its poll runs (Poller.renew_leases): the
 # sources of a worker that died are polled by another within this time.
 LEASE = timedelta(seconds=30)
+# Buffered poll results (304s, unchanged bodies, failures) written once this many wait, not
+# only at the end of a cycle: a cycle of 9,500 304s held them all, and writing them at once
+# copied them twice more (at 10,000 sources a peak 17 MB over the first poll's).
+STATE_BATCH = 500
 Parser = Callable[[bytes, Mapping[str, str], str], ParsedFeed]
 
 
@@ -171,6 +175,8 @@ class Poller:
             logs.error("poll.bug", source=state.name, error=repr(exc), tb=traceback.format_exc())
             outcome = self._record_error(state, "internal", f"internal error: {exc!r}")
         self.leased.discard(state.id)  # its state (lease released) goes out with the next flush
+        if len(self.state) >= STATE_BATCH:
+            await self.writer.run(self.flush)
         ms = int((time.monotonic() - started) * 1000)
         metrics.FETCH_SECONDS.labels(outcome.status).observe(ms / 1000)
         if outcome.new:

@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 from service.store.db import Database
 from service.store.models import SourceRow
 
+FLUSH_ROWS = 500  # rows an UPDATE executemany takes at once: its parameters are copied
+
 
 class PollStateBuffer:
     def __init__(self) -> None:
@@ -26,7 +28,7 @@ class PollStateBuffer:
 
     def add(self, source_id: int, values: dict[str, Any]) -> None:
         with self._lock:
-            self._pending[source_id] = values
+            self._pending[source_id] = {"_id": source_id, **values}
 
     def __len__(self) -> int:
         return len(self._pending)
@@ -37,12 +39,13 @@ class PollStateBuffer:
         if not pending:
             return 0
         groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-        for source_id, values in pending.items():
-            groups.setdefault(tuple(sorted(values)), []).append({"_id": source_id, **values})
+        for row in pending.values():
+            groups.setdefault(tuple(sorted(k for k in row if k != "_id")), []).append(row)
         with db.transaction() as session:
             connection = session.connection()
             for columns, rows in groups.items():
-                connection.execute(source_update(columns), rows)
+                for start in range(0, len(rows), FLUSH_ROWS):
+                    connection.execute(source_update(columns), rows[start : start + FLUSH_ROWS])
         return len(pending)
 
 

@@ -161,3 +161,44 @@ def test_sources_still_shows_the_table_while_the_config_is_broken(
     assert code == 1
     assert "intervall" in err and "Did you mean 'interval'" in err
     assert "last good config" in out and "Kyodo News" in out and " ok " in out
+
+
+def test_a_cycle_writes_buffered_source_states_as_it_goes_not_all_at_the_end(
+    feeds: FeedServer,
+    db_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Failures and 304s change only their source's row, so they wait in a buffer; a cycle
+    over many sources writes it every STATE_BATCH sources (in statements of FLUSH_ROWS
+    rows), and every row still arrives."""
+    from service.poll import poller
+    from service.store import poll_state
+
+    names = [f"Outlet {n}" for n in range(10)]
+    for n in range(10):
+        feeds.route(f"/{n}.xml", body=rss([Item(f"Story {n}", f"https://o{n}.example/1")]))
+    config = write_config(
+        tmp_path, db_url, [(name, feeds.url(f"/{n}.xml")) for n, name in enumerate(names)]
+    )
+    text = config.read_text().replace("  backfill: all\n", "  backfill: all\n  concurrency: 1\n")
+    config.write_text(text)  # one source at a time: the batches are exact
+    assert cli(capsys, "-c", str(config), "poll")[0] == 0
+
+    monkeypatch.setattr(poller, "STATE_BATCH", 3)
+    monkeypatch.setattr(poll_state, "FLUSH_ROWS", 2)
+    written: list[int] = []
+    flush = poll_state.PollStateBuffer.flush
+
+    def recording(self: poll_state.PollStateBuffer, db: object) -> int:
+        written.append(len(self))
+        return flush(self, db)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(poll_state.PollStateBuffer, "flush", recording)
+    for n in range(10):
+        feeds.route(f"/{n}.xml", status=500, body=b"upstream down")
+    assert cli(capsys, "-c", str(config), "poll")[0] == 0
+    assert written == [3, 3, 3, 1]
+    states = sources_json(capsys, config)
+    assert [states[name]["error_count"] for name in names] == [1] * 10
