@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from service import logs
 from service.poll import cadence
 from service.poll.fetch import Fetched, NotModified
-from service.store.models import SourceRow
+from service.store.sources import ClaimedSource
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class SourceState:
     first_poll: bool
 
     @classmethod
-    def of(cls, row: SourceRow) -> SourceState:
+    def of(cls, row: ClaimedSource) -> SourceState:
         return cls(
             id=row.id,
             name=row.name,

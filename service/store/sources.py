@@ -113,6 +113,28 @@ def _due(now: datetime) -> Any:
     return or_(SourceRow.next_poll_at.is_(None), SourceRow.next_poll_at <= now)
 
 
+@dataclass(frozen=True)
+class ClaimedSource:
+    """What a poll reads of a leased source row."""
+
+    id: int
+    name: str
+    url: str
+    etag: str | None
+    last_modified: str | None
+    body_hash: str | None
+    interval_seconds: int
+    tags: list[str] | None
+    lang: str | None
+    error_count: int
+    failing_since: datetime | None
+    last_success_at: datetime | None
+
+
+_CLAIMED = [getattr(SourceRow, f) for f in ClaimedSource.__dataclass_fields__]
+LEASE_ROWS = 500  # source ids one lease UPDATE names
+
+
 def claim_due(
     session: Session,
     worker: str,
@@ -121,11 +143,14 @@ def claim_due(
     limit: int,
     name: str | None = None,
     force: bool = False,
-) -> list[SourceRow]:
+) -> list[ClaimedSource]:
     """Lease the due sources to this worker so that no other worker polls them meanwhile.
 
     `force` (the `poll` command) takes every enabled source, due or not; `name` just one,
-    even a disabled one, since asking for it by name is how a user retries it.
+    even a disabled one, since asking for it by name is how a user retries it. Only the
+    columns a poll reads are loaded, and the leases are written a few hundred ids a
+    statement: loading 10,000 whole rows as ORM objects and updating them one by one was
+    the peak of a steady poll at 10,000 sources.
     """
     conditions = [SourceRow.in_config.is_(True), _unleased(now)]
     if name is not None:
@@ -134,13 +159,18 @@ def claim_due(
         conditions.append(SourceRow.status != "disabled")
         if not force:
             conditions.append(_due(now))
-    query = select(SourceRow).where(*conditions).order_by(SourceRow.next_poll_at).limit(limit)
+    query = select(*_CLAIMED).where(*conditions).order_by(SourceRow.next_poll_at).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    rows = list(session.scalars(query))
-    for row in rows:
-        row.lease_owner, row.lease_until = worker, now + lease
-    return rows
+    claimed = [ClaimedSource(*row) for row in session.execute(query)]
+    for start in range(0, len(claimed), LEASE_ROWS):
+        ids = [source.id for source in claimed[start : start + LEASE_ROWS]]
+        session.execute(
+            update(SourceRow)
+            .where(SourceRow.id.in_(ids))
+            .values(lease_owner=worker, lease_until=now + lease)
+        )
+    return claimed
 
 
 def renew_leases(

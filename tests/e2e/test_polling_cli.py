@@ -202,3 +202,26 @@ def test_a_cycle_writes_buffered_source_states_as_it_goes_not_all_at_the_end(
     assert written == [3, 3, 3, 1]
     states = sources_json(capsys, config)
     assert [states[name]["error_count"] for name in names] == [1] * 10
+
+
+def test_sources_are_leased_a_few_hundred_at_a_time_and_each_polled_once(
+    feeds: FeedServer,
+    db_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from service.store import sources
+
+    monkeypatch.setattr(sources, "LEASE_ROWS", 3)  # 10 sources: four lease statements
+    names = [f"Outlet {n}" for n in range(10)]
+    for n in range(10):
+        feeds.route(f"/{n}.xml", body=rss([Item(f"Story {n}", f"https://o{n}.example/1")]))
+    config = write_config(
+        tmp_path, db_url, [(name, feeds.url(f"/{n}.xml")) for n, name in enumerate(names)]
+    )
+    assert cli(capsys, "-c", str(config), "poll")[0] == 0
+    assert sorted(len(feeds.requests_to(f"/{n}.xml")) for n in range(10)) == [1] * 10
+    assert [sources_json(capsys, config)[name]["items"] for name in names] == [1] * 10
+    assert cli(capsys, "-c", str(config), "poll")[0] == 0  # every lease was given back
+    assert sorted(len(feeds.requests_to(f"/{n}.xml")) for n in range(10)) == [2] * 10
