@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -131,7 +131,7 @@ class ClaimedSource:
     last_success_at: datetime | None
 
 
-_CLAIMED = [getattr(SourceRow, f) for f in ClaimedSource.__dataclass_fields__]
+_CLAIMED = [getattr(SourceRow, f.name) for f in fields(ClaimedSource)]
 LEASE_ROWS = 500  # source ids one lease UPDATE names
 
 
