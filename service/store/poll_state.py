@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Update, bindparam, update
 from sqlalchemy.orm import Session
 
-from service.store.db import Database
+from service.store.db import Database, in_chunks
 from service.store.models import SourceRow
 
 FLUSH_ROWS = 500  # rows an UPDATE executemany takes at once: its parameters are copied
@@ -44,8 +44,8 @@ class PollStateBuffer:
         with db.transaction() as session:
             connection = session.connection()
             for columns, rows in groups.items():
-                for start in range(0, len(rows), FLUSH_ROWS):
-                    connection.execute(source_update(columns), rows[start : start + FLUSH_ROWS])
+                for chunk in in_chunks(rows, FLUSH_ROWS):
+                    connection.execute(source_update(columns), list(chunk))
         return len(pending)
 
 

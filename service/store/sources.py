@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from service.store.db import Database
+from service.store.db import Database, in_chunks
 from service.store.models import ArticleRow, SourceRow
 
 
@@ -163,8 +163,8 @@ def claim_due(
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     claimed = [ClaimedSource(*row) for row in session.execute(query)]
-    for start in range(0, len(claimed), LEASE_ROWS):
-        ids = [source.id for source in claimed[start : start + LEASE_ROWS]]
+    for chunk in in_chunks(claimed, LEASE_ROWS):
+        ids = [source.id for source in chunk]
         session.execute(
             update(SourceRow)
             .where(SourceRow.id.in_(ids))

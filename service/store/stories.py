@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from service.store.db import in_chunks
 from service.store.dialect import insert_ignore
 from service.store.models import ArticleRow, SourceRow, StoryBandRow, StoryKeyRow, StoryRow
 
@@ -123,9 +124,7 @@ def band_rows(
     low, high = (when(start), when(end)) if when else (start, end)
     mark = "%s" if dialect.name == "postgresql" else "?"
     out: list[tuple[int, int, int]] = []
-    keys = list(bands)
-    for first in range(0, len(keys), BAND_CHUNK):
-        chunk = keys[first : first + BAND_CHUNK]
+    for chunk in in_chunks(list(bands), BAND_CHUNK):
         marks = ", ".join([mark] * len(chunk))
         sql = (
             "SELECT b.band, b.story_id, b.article_id FROM story_bands b "
