@@ -171,13 +171,13 @@ def _with_first_reports(
     one report per story and key, often a later one that drifted from what the new report
     says, while the first report is read anyway (for the first-report rule). Through poll
     and backtest: 3 more of 422 same-story pairs joined, no false merge more."""
-    out: list[tuple[int, int]] = []
-    for story_id, article_id in picks:
-        first = founder.get(story_id, article_id)
-        for pick in ((story_id, article_id), (story_id, first)):
-            if pick not in out:
-                out.append(pick)
-    return out[:MAX_CANDIDATES]  # the most-shared stories, each with its first report
+    both = [
+        pick
+        for story_id, article_id in picks
+        for pick in ((story_id, article_id), (story_id, founder.get(story_id, article_id)))
+    ]
+    # Each pair once, in order: the most-shared stories, each with its first report.
+    return list(dict.fromkeys(both))[:MAX_CANDIDATES]
 
 
 def _close_in_time(pending: list[_Pending], window: timedelta) -> list[list[_Pending]]:
