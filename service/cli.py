@@ -152,9 +152,10 @@ def _user_failure(exc: Exception) -> str | None:
 
     if isinstance(exc, CommandError):
         return str(exc)
-    if "sqlalchemy" not in sys.modules:
+    from service.store.plain import is_driver_error, last_opened
+
+    if "sqlalchemy" not in sys.modules and not is_driver_error(exc):
         return None
-    from service.store.db import last_opened
     from service.store.failures import describe
 
     return describe(exc, last_opened())

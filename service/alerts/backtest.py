@@ -8,12 +8,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.orm import Session
-
 from service.domain import NoProgress, Progress, Span, link_host
 from service.rules import CompiledQuery, MatchItem, ThemeMatcher
-from service.store import articles as article_repo
-from service.store import hits as hit_repo
+from service.store import plain
+from service.store.plain import Reader
 
 
 @dataclass(frozen=True)
@@ -42,19 +40,19 @@ class BacktestResult:
 
 
 def backtest(
-    session: Session,
+    reader: Reader,
     query: CompiledQuery,
     since: datetime,
     tz: str,
     theme_id: str | None = None,
     progress: Progress | None = None,
 ) -> BacktestResult:
-    alerted = hit_repo.alerted_articles(session, theme_id) if theme_id else set()
-    return backtest_many(session, {"": query}, since, tz, progress, alerted)[""]
+    alerted = plain.alerted_articles(reader, theme_id) if theme_id else set()
+    return backtest_many(reader, {"": query}, since, tz, progress, alerted)[""]
 
 
 def backtest_many(
-    session: Session,
+    reader: Reader,
     queries: Mapping[str, CompiledQuery],
     since: datetime,
     tz: str,
@@ -68,10 +66,10 @@ def backtest_many(
     keys = list(queries)
     matcher = ThemeMatcher([(key, queries[key]) for key in keys])
     bar = progress or NoProgress()
-    bar.start(article_repo.count_published_since(session, since))
+    bar.start(plain.count_published_since(reader, since))
     zone = ZoneInfo(tz)
     scanned = 0
-    for article in article_repo.published_since(session, since):
+    for article in plain.published_since(reader, since):
         scanned += 1
         bar.advance()
         item = MatchItem(

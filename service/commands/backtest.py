@@ -8,49 +8,47 @@ import sys
 from typing import Any
 
 from service.alerts.backtest import BacktestResult, backtest
-from service.clock import iso, local_time
+from service.alerts.themes import compile_rules
+from service.clock import SystemClock, iso, local_time
 from service.commands.match import report_invalid_query, span_json
 from service.commands.progress import Progress
+from service.commands.reading import reading
 from service.commands.textmark import highlight
+from service.config import load_or_exit
 from service.desk.agreement import agreement
 from service.desk.period import parse_since
 from service.domain import ranges_of
 from service.rules import WRLError, compile_query
-from service.store import marks as mark_repo
-from service.worker.app import open_app
+from service.store import plain
 
 
 def run(args: argparse.Namespace) -> int:
-    app = open_app(args.config)
+    config = load_or_exit(args.config)
+    themes = compile_rules(config).themes
     try:
-        try:
-            since = parse_since(args.since, app.clock.now(), app.config.timezone)
-        except ValueError as exc:
-            print(f"--since: {exc}", file=sys.stderr)
-            return 2
-        if args.theme and args.theme not in app.rules.themes:
-            print(
-                f"no theme {args.theme!r} (themes: {', '.join(app.rules.themes)})", file=sys.stderr
-            )
-            return 2
-        query_text = app.rules.themes[args.theme].query if args.theme else args.query
-        try:
-            query = compile_query(query_text, app.config.aliases)
-        except WRLError as exc:
-            return report_invalid_query(args, query_text, exc)
-        with app.db.transaction() as session:
-            bar = None if args.json else Progress("backtest")
-            result = backtest(session, query, since, app.config.timezone, args.theme, bar)
-            marks = mark_repo.of_theme(session, args.theme, since) if args.theme else {}
-    finally:
-        app.close()
+        since = parse_since(args.since, SystemClock().now(), config.timezone)
+    except ValueError as exc:
+        print(f"--since: {exc}", file=sys.stderr)
+        return 2
+    if args.theme and args.theme not in themes:
+        print(f"no theme {args.theme!r} (themes: {', '.join(themes)})", file=sys.stderr)
+        return 2
+    query_text = themes[args.theme].query if args.theme else args.query
+    try:
+        query = compile_query(query_text, config.aliases)
+    except WRLError as exc:
+        return report_invalid_query(args, query_text, exc)
+    with reading(args, config) as reader:
+        bar = None if args.json else Progress("backtest")
+        result = backtest(reader, query, since, config.timezone, args.theme, bar)
+        marks = plain.marks_of_theme(reader, args.theme, since) if args.theme else {}
     judged = agreement({m.story for m in result.matches if m.story}, marks) if marks else None
     if args.json:
         body = to_json(result, args.theme, query_text)
         body["marks"] = judged.to_json() if judged else None
         print(json.dumps(body, indent=2, ensure_ascii=False))
     else:
-        print(readable(result, args.theme, query_text, app.config.timezone))
+        print(readable(result, args.theme, query_text, config.timezone))
         if judged:
             print(
                 f"against the desk's {len(marks)} marks for '{args.theme}': it {judged.sentence()}"

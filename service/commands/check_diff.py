@@ -17,8 +17,7 @@ from service.config import Config
 from service.desk.agreement import edit_effect
 from service.desk.workbench import compiled_or_none
 from service.rules import CompiledQuery
-from service.store import Database, configs
-from service.store import marks as mark_repo
+from service.store import Database, configs, plain
 from service.store.migrate import current_revision
 from service.worker.reload import rules_of
 
@@ -66,14 +65,15 @@ def theme_diffs(
                 compiled = compiled_or_none(query, aliases)
                 if compiled is not None:
                     rules_run[f"{side}:{theme_id}"] = compiled
-        results = backtest_many(session, rules_run, since, config.timezone) if rules_run else {}
+        reader = plain.on_session(session)
+        results = backtest_many(reader, rules_run, since, config.timezone) if rules_run else {}
         diffs = []
         for kind, theme_id in changed:
             before = _stories(results.get(f"before:{theme_id}"))
             after = _stories(results.get(f"after:{theme_id}"))
             entering = [(k, t) for k, t in after.items() if k not in before]
             leaving = [(k, t) for k, t in before.items() if k not in after]
-            marked = mark_repo.of_theme(session, theme_id, since)
+            marked = plain.marks_of_theme(reader, theme_id, since)
             effect = edit_effect(set(before), set(after), marked) if marked else None
             diffs.append(ThemeDiff(theme_id, kind, entering, leaving, effect))
         return local_time(running.applied_at, config.timezone), diffs

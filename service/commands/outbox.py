@@ -14,15 +14,42 @@ import sys
 from typing import Any
 
 from service.clock import iso, shown
-from service.store import outbox_admin, pauses
-from service.store.models import DeliveryRow
-from service.worker.app import open_app
+from service.commands.reading import reading
+from service.config import load_or_exit
+from service.store import plain
+from service.store.plain import Delivery, Reader
 
 SHOWN = ["pending", "held", "sending", "posting", "failed"]
 LIMIT = 500
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.action in ("retry", "drop"):
+        return _change(args)
+    config = load_or_exit(args.config)
+    with reading(args, config) as reader:
+        rows, paused = _listing(reader)
+    if args.json:
+        print(json.dumps({"paused": paused, "messages": rows}, indent=2, ensure_ascii=False))
+    else:
+        print("\n".join(_readable(rows, paused, config.timezone)))
+    return 0
+
+
+def _listing(reader: Reader) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    rows = [_row(r) for r in plain.deliveries(reader, SHOWN, LIMIT)]
+    paused = [
+        {"channel": p.channel or "(every channel)", "error": p.error,
+         "since": iso(p.paused_at), "what_to_do": p.message}
+        for p in plain.pauses(reader)
+    ]  # fmt: skip
+    return rows, paused
+
+
+def _change(args: argparse.Namespace) -> int:
+    from service.store import outbox_admin, pauses
+    from service.worker.app import open_app
+
     app = open_app(args.config)
     try:
         if args.action == "retry":
@@ -31,34 +58,20 @@ def run(args: argparse.Namespace) -> int:
                 pauses.probe_now(session, app.clock.now())
             print(f"{count} failed messages queued again; paused channels are tried at once")
             return 0
-        if args.action == "drop":
-            if not args.ids:
-                print(
-                    "outbox drop: name the messages to drop (IDs from `outbox list`)",
-                    file=sys.stderr,
-                )
-                return 2
-            with app.db.transaction() as session:
-                count = outbox_admin.drop(session, args.ids)
-            print(f"{count} messages dropped (never to be sent)")
-            return 0
+        if not args.ids:
+            print(
+                "outbox drop: name the messages to drop (IDs from `outbox list`)", file=sys.stderr
+            )
+            return 2
         with app.db.transaction() as session:
-            rows = [_row(r) for r in outbox_admin.listing(session, SHOWN, LIMIT)]
-            paused = [
-                {"channel": p.channel or "(every channel)", "error": p.error,
-                 "since": iso(p.paused_at), "what_to_do": p.message}
-                for p in pauses.active(session)
-            ]  # fmt: skip
+            count = outbox_admin.drop(session, args.ids)
+        print(f"{count} messages dropped (never to be sent)")
+        return 0
     finally:
         app.close()
-    if args.json:
-        print(json.dumps({"paused": paused, "messages": rows}, indent=2, ensure_ascii=False))
-    else:
-        print("\n".join(_readable(rows, paused, app.config.timezone)))
-    return 0
 
 
-def _row(row: DeliveryRow) -> dict[str, Any]:
+def _row(row: Delivery) -> dict[str, Any]:
     payload = row.payload or {}
     return {
         "id": row.id,

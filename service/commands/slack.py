@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from typing import TYPE_CHECKING
 
 from service.config import Config, load_or_exit
-from service.notify.setup_check import Finding, check_token, check_webhook
-from service.notify.slack import SlackNotifier, WebhookNotifier
+
+if TYPE_CHECKING:
+    from service.notify.setup_check import Finding
 
 
 def themed_channels(config: Config) -> list[str]:
@@ -19,6 +21,10 @@ def themed_channels(config: Config) -> list[str]:
 
 
 async def findings(config: Config, post_to: str | None = None) -> list[Finding]:
+    # slack_sdk and aiohttp: imported when there is a Slack to ask, not before
+    from service.notify.setup_check import check_token, check_webhook
+    from service.notify.slack import SlackNotifier, WebhookNotifier
+
     slack = config.slack
     assert slack is not None
     if slack.token is not None:

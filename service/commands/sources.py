@@ -5,19 +5,19 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from service.clock import local_time, shown
-from service.config import ConfigError, database_of, load_config
+from service.commands.reading import reading
+from service.config import Config, ConfigError, database_of, load_config
 from service.desk import sources as desk_sources
-from service.store import Database, configs, outbox, outbox_admin, pauses
-from service.store.migrate import current_revision
-from service.worker.app import open_app
+from service.store import plain
+from service.store.plain import Reader
+from service.store.source_specs import specs_of
 
-
-def collect(app: Any) -> list[dict[str, Any]]:
-    with app.db.transaction() as session:
-        return desk_sources.reports(session, [s.name for s in app.config.sources])
+Shown = tuple[list[dict[str, Any]], list[str]]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -25,17 +25,20 @@ def run(args: argparse.Namespace) -> int:
         config = load_config(args.config)
     except ConfigError as exc:
         return _while_broken(args, exc)
-    app = open_app(args.config, config=config)
-    try:
-        report = collect(app)
-        if args.json:
-            print(json.dumps(report, indent=2, ensure_ascii=False))
-        else:
-            zone = app.config.timezone
-            print("\n".join([_table(report, zone), *status_lines(app.db, zone)]))
-    finally:
-        app.close()
+    specs = specs_of(config)
+    # Quick unless the sources table is behind the config: then open_app syncs it first.
+    with reading(args, config, ready=lambda reader: plain.sources_follow(reader, specs)) as db:
+        report, lines = _read(db, config)
+    if args.json:
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        print("\n".join([_table(report, config.timezone), *lines]))
     return 0
+
+
+def _read(reader: Reader, config: Config) -> Shown:
+    names = [s.name for s in config.sources]
+    return desk_sources.reports(reader, names), status_lines(reader, config.timezone)
 
 
 def _while_broken(args: argparse.Namespace, exc: ConfigError) -> int:
@@ -45,36 +48,49 @@ def _while_broken(args: argparse.Namespace, exc: ConfigError) -> int:
     url = database_of(args.config)
     if url is None:
         return 1
-    db = Database(url)
-    try:
-        if current_revision(db) is None:
+    with _reading(url) as reader:
+        if plain.revision(reader) is None:
             return 1
-        with db.transaction() as session:
-            report = desk_sources.reports(session)
-        if args.json:
-            print(json.dumps(report, indent=2, ensure_ascii=False))
-        else:
-            print(
-                f"{exc.file if hasattr(exc, 'file') else 'config'}: not valid (problems above); "
-                "the service keeps running with its last good config:"
-            )
-            # The broken file's time zone is not known: UTC, and said so in every time.
-            print("\n".join([_table(report, "UTC"), *status_lines(db, "UTC")]))
-    finally:
-        db.dispose()
+        report = desk_sources.reports(reader)
+        # The broken file's time zone is not known: UTC, and said so in every time.
+        lines = status_lines(reader, "UTC")
+    if args.json:
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        print(
+            f"{exc.file if hasattr(exc, 'file') else 'config'}: not valid (problems above); "
+            "the service keeps running with its last good config:"
+        )
+        print("\n".join([_table(report, "UTC"), *lines]))
     return 1
 
 
-def status_lines(db: Database, zone: str) -> list[str]:
+@contextmanager
+def _reading(url: str) -> Iterator[Reader]:
+    """`plain.opened(url)`, or where the driver alone cannot open it, a SQLAlchemy session's."""
+    with plain.opened(url) as reader:
+        if reader is not None:
+            yield reader
+            return
+    from service.store.db import Database  # SQLAlchemy: only for what `opened` cannot open
+
+    db = Database(url)
+    try:
+        with db.transaction() as session:
+            yield plain.on_session(session)
+    finally:
+        db.dispose()
+
+
+def status_lines(reader: Reader, zone: str) -> list[str]:
     """The live config, a rejected edit, paused or failed deliveries."""
     lines = []
-    with db.transaction() as session:
-        paused = pauses.active(session)
-        waiting_at = outbox_admin.waiting_by_channel(session)
-        live = configs.latest(session)
-        rejected = configs.rejected_edit(session)
-        failed = outbox_admin.recent_failures(session, limit=5)
-        waiting = outbox.count_waiting(session)
+    paused = plain.pauses(reader)
+    waiting_at = plain.waiting_by_channel(reader)
+    live = plain.latest_config(reader)
+    rejected = plain.rejected_edit(reader)
+    failed = plain.recent_failures(reader, limit=5)
+    waiting = plain.count_queued(reader)
     if live is not None:
         lines.append(f"\nconfig: {live.path} live since {local_time(live.applied_at, zone)}")
     if rejected is not None:

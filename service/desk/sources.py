@@ -5,16 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from service.clock import iso
-from service.store import sources as source_repo
-from service.store.models import SourceRow
+from service.store import plain
+from service.store.plain import Reader, SourceFacts
 
 ORDER = {"error": 0, "disabled": 1, "pending": 2, "ok": 3}
 
 
-def source_report(row: SourceRow, items: int) -> dict[str, Any]:
+def source_report(row: SourceFacts, items: int) -> dict[str, Any]:
     return {
         "name": row.name,
         "url": row.url,
@@ -33,13 +31,13 @@ def source_report(row: SourceRow, items: int) -> dict[str, Any]:
     }
 
 
-def reports(session: Session, names: Sequence[str] | None = None) -> list[dict[str, Any]]:
+def reports(reader: Reader, names: Sequence[str] | None = None) -> list[dict[str, Any]]:
     """The configured sources in config order (`names`), or every source still in the
     config when the names are not known (the config being edited is broken)."""
-    return [source_report(row, items) for row, items in _rows(session, names)]
+    return [source_report(row, items) for row, items in _rows(reader, names)]
 
 
-def page_lines(session: Session, names: Sequence[str]) -> list[dict[str, Any]]:
+def page_lines(reader: Reader, names: Sequence[str]) -> list[dict[str, Any]]:
     """`reports`, failing first, plus the times as datetimes for the page to show in the
     configured zone."""
     lines = [
@@ -49,18 +47,14 @@ def page_lines(session: Session, names: Sequence[str]) -> list[dict[str, Any]]:
             "failing_since_at": row.failing_since,
             "next_poll_at": None if row.status == "disabled" else row.next_poll_at,
         }
-        for row, items in _rows(session, names)
+        for row, items in _rows(reader, names)
     ]
     return failing_first(lines)
 
 
-def _rows(session: Session, names: Sequence[str] | None) -> list[tuple[SourceRow, int]]:
-    counts = source_repo.article_counts(session)
-    if names is None:
-        rows = source_repo.configured(session)
-    else:
-        found = source_repo.by_name(session, list(names))
-        rows = [found[n] for n in names if n in found]
+def _rows(reader: Reader, names: Sequence[str] | None) -> list[tuple[SourceFacts, int]]:
+    counts = plain.article_counts(reader)
+    rows = plain.configured_sources(reader) if names is None else plain.sources_named(reader, names)
     return [(row, counts.get(row.id, 0)) for row in rows]
 
 

@@ -16,7 +16,7 @@ from service.alerts.backtest import BacktestMatch, backtest_many
 from service.clock import iso
 from service.desk.agreement import Agreement, agreement, edit_effect
 from service.rules import Aliases, CompiledQuery, WRLError, compile_query
-from service.store import marks as mark_repo
+from service.store import plain
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,8 @@ def try_query(
     current_query = compiled_or_none(theme[1], aliases) if theme is not None else None
     if current_query is not None:
         rules["current"] = current_query
-    results = backtest_many(session, rules, since, timezone)
+    reader = plain.on_session(session)
+    results = backtest_many(reader, rules, since, timezone)
     tried.scanned = results["query"].scanned
     tried.matches = list(reversed(results["query"].matches))
     for m in tried.matches:
@@ -133,7 +134,7 @@ def try_query(
     mine = set(tried.stories)
     tried.added = [s for s in tried.stories if s not in current]
     tried.removed = sorted(current - mine, reverse=True)
-    marks = mark_repo.of_theme(session, theme[0], since)
+    marks = plain.marks_of_theme(reader, theme[0], since)
     tried.marked = len(marks)
     tried.marks = agreement(mine, marks)
     tried.current_marks = agreement(current, marks)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service.domain import Article
-from service.store.models import ArticleRow, SourceRow
+from service.store.models import ArticleRow
 
 
 @dataclass(frozen=True)
@@ -77,56 +76,6 @@ def _new_row(
         lang=article.lang,
         silent=silent,
     )
-
-
-SCAN_BATCH = 1000  # rows fetched at a time by `published_since`
-
-
-def count_published_since(session: Session, since: datetime) -> int:
-    query = select(func.count()).select_from(ArticleRow).where(ArticleRow.published >= since)
-    return int(session.scalar(query) or 0)
-
-
-@dataclass(frozen=True, slots=True)
-class ScannedArticle:
-    """What a rule run over history looks at and reports, and no more."""
-
-    id: int
-    title: str
-    summary: str
-    link: str
-    published: datetime
-    story_id: int | None
-    lang: str | None
-    source: str
-    tags: tuple[str, ...]
-
-
-def published_since(session: Session, since: datetime) -> Iterator[ScannedArticle]:
-    """Every article published since `since` with its source's name and tags, oldest
-    first, streamed. Plain columns, not ORM objects: a backtest reads tens of thousands."""
-    sources = {
-        row.id: (row.name, tuple(row.tags or ()))
-        for row in session.execute(select(SourceRow.id, SourceRow.name, SourceRow.tags))
-    }
-    query = (
-        select(
-            ArticleRow.id,
-            ArticleRow.title,
-            ArticleRow.summary,
-            ArticleRow.link,
-            ArticleRow.published,
-            ArticleRow.story_id,
-            ArticleRow.lang,
-            ArticleRow.source_id,
-        )
-        .where(ArticleRow.published >= since)
-        .order_by(ArticleRow.published, ArticleRow.id)
-    )
-    result = session.connection().execution_options(yield_per=SCAN_BATCH).execute(query)
-    for id_, title, summary, link, published, story, lang, source_id in result:
-        name, tags = sources.get(source_id, ("", ()))
-        yield ScannedArticle(id_, title, summary, link, published, story, lang, name, tags)
 
 
 def oldest_published(session: Session) -> datetime | None:

@@ -20,15 +20,6 @@ def latest(session: Session, status: str = "applied") -> ConfigVersionRow | None
     )
 
 
-def rejected_edit(session: Session) -> ConfigVersionRow | None:
-    """The last rejected edit, if it came after the config that runs (not yet fixed)."""
-    live = latest(session)
-    rejected = latest(session, "rejected")
-    if rejected is not None and (live is None or rejected.applied_at > live.applied_at):
-        return rejected
-    return None
-
-
 def theme_changes(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, list[str]]:
     before = {t["id"]: t["query"] for t in (old or {}).get("themes", [])}
     after = {t["id"]: t["query"] for t in new.get("themes", [])}

@@ -12,6 +12,9 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from service.store import plain
+from service.store.plain import normalize_url
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 T = TypeVar("T")
 
@@ -21,14 +24,6 @@ def in_chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
     databases' limits, and a statement's copies of them stay small."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-def normalize_url(url: str) -> str:
-    """Accept plain postgresql:// URLs and give them the psycopg 3 driver."""
-    for prefix in ("postgresql://", "postgres://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix) :]
-    return url
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -74,19 +69,12 @@ def _sqlite_engine(url: str, database: str | None, **kwargs: Any) -> Engine:
     return engine
 
 
-_OPENED: list[str] = []  # the URL of the last database opened, to name it in errors
-
-
-def last_opened() -> str | None:
-    return _OPENED[-1] if _OPENED else None
-
-
 class Database:
     """One engine and its session factory."""
 
     def __init__(self, url: str, **kwargs: Any) -> None:
         self.url = normalize_url(url)
-        _OPENED[:] = [self.url]
+        plain.remember(self.url)
         self.engine = make_engine(self.url, **kwargs)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 

@@ -11,6 +11,7 @@ import sqlite3
 from sqlalchemy.exc import DBAPIError
 
 from service.store.db import Unusable, redact_url
+from service.store.plain import is_driver_error
 
 _UPGRADE = "run `wirewatch db upgrade` (or start `wirewatch run`, which upgrades itself)"
 
@@ -20,10 +21,15 @@ def describe(exc: BaseException, url: str | None) -> str | None:
     reaching or using the database."""
     if isinstance(exc, Unusable):
         return str(exc)
-    if not isinstance(exc, DBAPIError):
+    orig: BaseException | None
+    if isinstance(exc, DBAPIError):
+        orig, invalidated = exc.orig, exc.connection_invalidated
+    elif is_driver_error(exc):  # a quick command's read on the driver's own connection
+        orig, invalidated = exc, False
+    else:
         return None
     where = f"the database {redact_url(url)}" if url else "the database"
-    text = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    text = str(orig).strip().splitlines()[0] if orig else str(exc)
     lowered = text.lower()
     if "readonly" in lowered or "read-only" in lowered or "read only" in lowered:
         return f"{where} is read-only ({text}): give Wirewatch's user write access to it"
@@ -35,11 +41,11 @@ def describe(exc: BaseException, url: str | None) -> str | None:
         return f"{where} refused access ({text}): check the database user's rights"
     if "database is locked" in lowered:
         return f"{where} stayed locked by another process ({text}): try again"
-    if isinstance(exc.orig, sqlite3.DatabaseError):
+    if isinstance(orig, sqlite3.DatabaseError):
         return f"{where} cannot be used ({text})"
     if "database" in lowered and "does not exist" in lowered:
         return f"{where} does not exist ({text}): create it (createdb) or fix database:"
-    if exc.connection_invalidated or _connection_failure(lowered):
+    if invalidated or _connection_failure(lowered):
         return f"cannot reach {where} ({text}): is the server running and the address right?"
     return None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, update
 from sqlalchemy.orm import Session
 
 from service.store.dialect import upsert
@@ -34,12 +34,4 @@ def mark_alerted(session: Session, pairs: list[tuple[int, str]]) -> None:
         .where(HitRow.article_id == bindparam("a"), HitRow.theme_id == bindparam("t"))
         .values(alerted=True),
         [{"a": article, "t": theme} for article, theme in pairs],
-    )
-
-
-def alerted_articles(session: Session, theme_id: str) -> set[int]:
-    return set(
-        session.scalars(
-            select(HitRow.article_id).where(HitRow.theme_id == theme_id, HitRow.alerted.is_(True))
-        )
     )

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.store.dialect import upsert
-from service.store.models import MarkRow, StoryRow
+from service.store.models import MarkRow
 
 MARKS = ("relevant", "not_relevant", "missed")
 
@@ -39,14 +39,3 @@ def of_stories(session: Session, story_ids: Iterable[int]) -> dict[int, dict[str
     for story, theme, mark in session.connection().execute(query):
         out.setdefault(story, {})[theme] = mark
     return out
-
-
-def of_theme(session: Session, theme_id: str, since: datetime) -> dict[int, str]:
-    """story id -> mark, for the theme's marked stories published since `since`: a rule can
-    only be judged on stories it could have seen."""
-    query = (
-        select(MarkRow.story_id, MarkRow.mark)
-        .join(StoryRow, StoryRow.id == MarkRow.story_id)
-        .where(MarkRow.theme_id == theme_id, StoryRow.published >= since)
-    )
-    return {story: mark for story, mark in session.connection().execute(query)}

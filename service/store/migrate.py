@@ -7,36 +7,19 @@ migration files' own `revision = ...` lines, and Alembic runs only when an upgra
 
 from __future__ import annotations
 
-import os
-import re
-import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import inspect, text
 
 from service.store.db import Database
+from service.store.revisions import head_revision, migrations_dir
+
+__all__ = ["current_revision", "head_revision", "migrations_dir", "upgrade"]
 
 if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
 
 MIGRATION_LOCK = 0x77697265  # "wire": the advisory lock key of schema upgrades
-_REVISION = re.compile(r"""^revision(?:\s*:\s*str)?\s*=\s*["']([^"']+)["']""", re.M)
-_DOWN = re.compile(r"""^down_revision(?:\s*:[^=]*)?=\s*(?:["']([^"']+)["']|None)""", re.M)
-
-
-def migrations_dir() -> Path:
-    """alembic/ beside the package (a checkout, the Docker image) or in the working dir."""
-    candidates = [
-        os.environ.get("WIREWATCH_MIGRATIONS"),
-        Path(__file__).resolve().parents[2] / "alembic",
-        Path(sys.prefix) / "share" / "wirewatch" / "alembic",  # an installed wheel
-        Path.cwd() / "alembic",
-    ]
-    for candidate in candidates:
-        if candidate and (Path(candidate) / "env.py").is_file():
-            return Path(candidate)
-    raise FileNotFoundError("alembic/ migrations not found; set WIREWATCH_MIGRATIONS")
 
 
 def _alembic_config(db: Database) -> AlembicConfig:
@@ -72,19 +55,3 @@ def current_revision(db: Database) -> str | None:
         if not inspect(conn).has_table("alembic_version"):
             return None
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-
-
-def head_revision(directory: Path | None = None) -> str:
-    """The newest revision among the migration files: the one no other revises."""
-    revisions, parents = set(), set()
-    for path in (directory or migrations_dir()).joinpath("versions").glob("*.py"):
-        source = path.read_text(encoding="utf-8")
-        if found := _REVISION.search(source):
-            revisions.add(found[1])
-            down = _DOWN.search(source)
-            if down and down[1]:
-                parents.add(down[1])
-    heads = revisions - parents
-    if len(heads) != 1:
-        raise RuntimeError(f"the migrations have {len(heads)} heads, not one: {sorted(heads)}")
-    return heads.pop()

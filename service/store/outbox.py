@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from service.store import plain
 from service.store.dialect import upsert
 from service.store.models import DeliveryRow
 
@@ -21,7 +22,7 @@ from service.store.models import DeliveryRow
 CLAIM_LEASE = timedelta(seconds=30)
 # "sending": claimed, not yet handed to the notifier; "posting": the call has started, so the
 # message may have reached Slack even if its worker died before it could record the answer.
-CLAIMED = ("sending", "posting")
+CLAIMED = plain.CLAIMED
 
 
 def enqueue(session: Session, now: datetime, **values: Any) -> int | None:
@@ -53,10 +54,7 @@ def enqueue_many(session: Session, now: datetime, rows: list[dict[str, Any]]) ->
 
 def count_waiting(session: Session) -> int:
     """Deliveries not yet sent nor given up: pending, or being sent right now."""
-    count = session.scalar(
-        select(func.count()).where(DeliveryRow.status.in_(["pending", *CLAIMED]))
-    )
-    return int(count or 0)
+    return plain.count_queued(plain.on_session(session))
 
 
 def find(session: Session, dedup_key: str) -> DeliveryRow | None:

@@ -9,7 +9,6 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from service.store.models import DeliveryRow
-from service.store.outbox import CLAIMED
 
 
 def status_counts(session: Session) -> dict[str, int]:
@@ -25,45 +24,6 @@ def sent_counts(session: Session) -> dict[tuple[str, str | None], int]:
         .group_by(DeliveryRow.kind, DeliveryRow.theme_id)
     )
     return {(kind, theme_id): int(count) for kind, theme_id, count in rows}
-
-
-def recent_failures(session: Session, limit: int = 5) -> list[tuple[str, str, str | None]]:
-    """(kind, channel, error) of the deliveries that failed for good, newest first."""
-    rows = session.execute(
-        select(DeliveryRow.kind, DeliveryRow.channel, DeliveryRow.last_error)
-        .where(DeliveryRow.status == "failed")
-        .order_by(DeliveryRow.id.desc())
-        .limit(limit)
-    ).all()
-    return [(kind, channel, error) for kind, channel, error in rows]
-
-
-def waiting_by_channel(session: Session) -> dict[str, int]:
-    rows = session.execute(
-        select(DeliveryRow.channel, func.count())
-        .where(DeliveryRow.status.in_(["pending", "held", *CLAIMED]))
-        .group_by(DeliveryRow.channel)
-    )
-    return {channel: int(count) for channel, count in rows}
-
-
-def oldest_waiting(session: Session) -> datetime | None:
-    return session.scalar(
-        select(func.min(DeliveryRow.created_at)).where(
-            DeliveryRow.status.in_(["pending", "held", *CLAIMED])
-        )
-    )
-
-
-def listing(session: Session, statuses: list[str], limit: int) -> list[DeliveryRow]:
-    return list(
-        session.scalars(
-            select(DeliveryRow)
-            .where(DeliveryRow.status.in_(statuses))
-            .order_by(DeliveryRow.id)
-            .limit(limit)
-        )
-    )
 
 
 def requeue(session: Session, ids: list[int] | None, now: datetime) -> int:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
+from service.store import plain
 from service.store.dialect import upsert
 from service.store.models import DeliveryPauseRow
 
@@ -47,8 +48,8 @@ def pause(
     return False, row.probe_at
 
 
-def active(session: Session) -> list[DeliveryPauseRow]:
-    return list(session.scalars(select(DeliveryPauseRow).order_by(DeliveryPauseRow.paused_at)))
+def active(session: Session) -> list[plain.Pause]:
+    return plain.pauses(plain.on_session(session))
 
 
 def resume(session: Session, channel: str) -> bool:

@@ -11,26 +11,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.store.db import Database, in_chunks
-from service.store.models import ArticleRow, SourceRow
+from service.store.models import SourceRow
+from service.store.source_specs import DISABLED_IN_CONFIG, SourceSpec, SyncReport, following
 
-
-@dataclass(frozen=True)
-class SourceSpec:
-    """A source as the config describes it."""
-
-    name: str
-    url: str
-    interval: timedelta
-    tags: tuple[str, ...] = ()
-    lang: str | None = None
-    enabled: bool = True
-
-
-@dataclass(frozen=True)
-class SyncReport:
-    added: tuple[str, ...] = ()
-    changed: tuple[str, ...] = ()
-    removed: tuple[str, ...] = ()
+__all__ = ["SourceSpec", "SyncReport"]  # their home is source_specs; most callers look here
 
 
 def sync_sources(session: Session, specs: list[SourceSpec], now: datetime) -> SyncReport:
@@ -79,7 +63,7 @@ def _new_row(spec: SourceSpec, now: datetime) -> SourceRow:
         interval_seconds=int(spec.interval.total_seconds()),
         in_config=True,
         status="pending" if spec.enabled else "disabled",
-        disabled_reason=None if spec.enabled else "disabled in config",
+        disabled_reason=None if spec.enabled else DISABLED_IN_CONFIG,
         next_poll_at=now,
         error_count=0,
         created_at=now,
@@ -93,14 +77,14 @@ def _apply_spec(row: SourceRow, spec: SourceSpec, now: datetime) -> bool:
         row.config_url = row.url = spec.url
         row.etag = row.last_modified = row.body_hash = None
         row.next_poll_at = now
-    row.tags = list(spec.tags)
-    row.lang = spec.lang
-    row.interval_seconds = int(spec.interval.total_seconds())
+    wanted = following(spec, row.status, row.disabled_reason)
+    row.tags = list(wanted.tags)
+    row.lang = wanted.lang
+    row.interval_seconds = wanted.interval_seconds
     row.in_config = True
-    if not spec.enabled:
-        row.status, row.disabled_reason = "disabled", "disabled in config"
-    elif row.status == "disabled" and row.disabled_reason == "disabled in config":
-        row.status, row.disabled_reason, row.next_poll_at = "pending", None, now
+    if row.status == "disabled" and wanted.status != "disabled":
+        row.next_poll_at = now
+    row.status, row.disabled_reason = wanted.status, wanted.disabled_reason
     after = (row.config_url, row.tags, row.lang, row.interval_seconds, row.in_config, row.status)
     return before != after
 
@@ -208,13 +192,6 @@ def release(session: Session, source_id: int) -> None:
     )
 
 
-def article_counts(session: Session) -> dict[int, int]:
-    rows = session.execute(
-        select(ArticleRow.source_id, func.count()).group_by(ArticleRow.source_id)
-    )
-    return {source_id: count for source_id, count in rows}
-
-
 def next_due(session: Session) -> datetime | None:
     return session.scalar(
         select(func.min(SourceRow.next_poll_at)).where(
@@ -256,12 +233,3 @@ def failing_since(session: Session, before: datetime) -> list[SourceRow]:
 def first_created(session: Session) -> datetime | None:
     """When the first source was added: the install's first start."""
     return session.scalar(select(func.min(SourceRow.created_at)))
-
-
-def configured(session: Session) -> list[SourceRow]:
-    """The sources of the config the service last applied, in the order they were added."""
-    return list(
-        session.scalars(
-            select(SourceRow).where(SourceRow.in_config.is_(True)).order_by(SourceRow.id)
-        )
-    )

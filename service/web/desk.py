@@ -22,7 +22,7 @@ from service.desk.period import parse_since
 from service.desk.stories import DeskStory, StoryFilter, list_stories, one_story
 from service.desk.workbench import Tried, try_query
 from service.domain import ranges_of
-from service.store import Database
+from service.store import Database, plain
 from service.store import desk as desk_repo
 from service.store import marks as mark_repo
 from service.web import auth
@@ -209,7 +209,7 @@ class Desk:
 
         def read() -> list[dict[str, Any]]:
             with self.db.transaction() as session:
-                return desk_sources.page_lines(session, names)
+                return desk_sources.page_lines(plain.on_session(session), names)
 
         lines = await asyncio.to_thread(read)
         failing = sum(1 for s in lines if s["status"] in ("error", "disabled"))

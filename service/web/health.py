@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from service.config import Config
 from service.digest.schedule import due_period, scheduled_instant
-from service.store import Database, configs, outbox_admin, pauses
+from service.store import Database, outbox_admin, pauses, plain
 from service.store import health as facts
 from service.store.failures import describe
 from service.store.migrate import current_revision
@@ -95,7 +95,7 @@ def _delivery(health: Health, session: Session) -> None:
 
 
 def _config(health: Health, session: Session) -> None:
-    rejected = configs.rejected_edit(session)
+    rejected = plain.rejected_edit(plain.on_session(session))
     if rejected is not None:
         first = (rejected.error or "").splitlines()[0] if rejected.error else ""
         health.reasons.append(

@@ -10,7 +10,8 @@ from service.clock import Clock, SystemClock
 from service.config import Config, load_or_exit
 from service.store import Database
 from service.store.migrate import upgrade
-from service.store.sources import SourceSpec, SyncReport, sync_sources_in
+from service.store.source_specs import SyncReport, specs_of
+from service.store.sources import sync_sources_in
 
 if TYPE_CHECKING:
     from service.digest.sender import DigestSender
@@ -25,21 +26,6 @@ class App:
 
     def close(self) -> None:
         self.db.dispose()
-
-
-def source_specs(config: Config) -> list[SourceSpec]:
-    default = config.polling.interval
-    return [
-        SourceSpec(
-            name=s.name,
-            url=str(s.url),
-            interval=s.interval or default,
-            tags=tuple(s.tags),
-            lang=s.lang,
-            enabled=s.enabled,
-        )
-        for s in config.sources
-    ]
 
 
 def open_app(
@@ -69,4 +55,4 @@ def digest_sender(app: App, worker: str = "digest") -> DigestSender:
 
 
 def sync(app: App) -> SyncReport:
-    return sync_sources_in(app.db, source_specs(app.config), app.clock.now())
+    return sync_sources_in(app.db, specs_of(app.config), app.clock.now())
