@@ -7,27 +7,44 @@ import asyncio
 import sys
 from pathlib import Path
 
-from service.digest.build import subject
-from service.worker.app import digest_sender, open_app
+from service.config import Config, load_or_exit
 
 
 def run(args: argparse.Namespace) -> int:
+    config = load_or_exit(args.config)
+    if not config.digests:
+        print(f"{config.path}: no digests configured (see `digests:`)", file=sys.stderr)
+        return 2
+    try:
+        return _preview(args, config) if args.preview else _send(args)
+    except LookupError as exc:
+        print(str(exc.args[0]), file=sys.stderr)
+        return 2
+
+
+def _preview(args: argparse.Namespace, config: Config) -> int:
+    """Read only: on the driver's own connection when the database is set up."""
+    from service.alerts.themes import compile_rules
+    from service.clock import SystemClock
+    from service.commands.reading import reading
+    from service.digest.build import subject
+    from service.digest.collect import preview_digest
+    from service.digest.render import render_html
+
+    themes = compile_rules(config).themes
+    with reading(args, config) as reader:
+        digest = preview_digest(reader, config, themes, args.name, SystemClock().now())
+    Path(args.preview).write_text(render_html(digest), encoding="utf-8")
+    print(f"wrote {args.preview}: {subject(digest)}")
+    return 0
+
+
+def _send(args: argparse.Namespace) -> int:
+    from service.worker.app import digest_sender, open_app  # SMTP, the outbox of runs
+
     app = open_app(args.config)
     try:
-        if not app.config.digests:
-            print(f"{app.config.path}: no digests configured (see `digests:`)", file=sys.stderr)
-            return 2
-        sender = digest_sender(app)
-        try:
-            if args.preview:
-                digest, html = sender.preview(args.name)
-                Path(args.preview).write_text(html, encoding="utf-8")
-                print(f"wrote {args.preview}: {subject(digest)}")
-                return 0
-            outcome = asyncio.run(sender.send_now(args.name))
-        except LookupError as exc:
-            print(str(exc.args[0]), file=sys.stderr)
-            return 2
+        outcome = asyncio.run(digest_sender(app).send_now(args.name))
     finally:
         app.close()
     if outcome.status == "sent":

@@ -19,16 +19,15 @@ from sqlalchemy.orm import Session
 
 from service import logs
 from service.alerts.themes import ThemeInfo
-from service.alerts.why import Why
 from service.config import Config
 from service.config.models import Digest as DigestConfig
 from service.digest.build import is_empty
-from service.digest.collect import collect_digest
+from service.digest.collect import build_digest, find_digest, period_start, preview_digest
 from service.digest.mailer import MailError, SmtpSettings, send_message, write_to_outbox
 from service.digest.model import Digest
 from service.digest.render import build_message, render_html
 from service.digest.schedule import due_period, scheduled_instant
-from service.store import Database
+from service.store import Database, plain
 from service.store import digests as digest_repo
 from service.store import sources as source_repo
 
@@ -45,12 +44,6 @@ class Outcome:
     stories: int = 0
     where: str = ""
     error: str | None = None
-
-
-def digest_themes(digest: DigestConfig, themes: Mapping[str, ThemeInfo]) -> list[ThemeInfo]:
-    if digest.themes is not None:
-        return [themes[t] for t in digest.themes if t in themes]
-    return [t for t in themes.values() if t.digest]
 
 
 def smtp_settings(config: Config) -> SmtpSettings | None:
@@ -141,20 +134,13 @@ class DigestSender:
         )
 
     def preview(self, name: str) -> tuple[Digest, str]:
-        digest = self._digest(name)
-        now = self.now()
-        tz = digest.timezone or self.config().timezone
         with self.db.transaction() as session:
-            start = self._period_start(session, digest.name, now)
-            built = self._build(session, digest, now.astimezone(ZoneInfo(tz)).date(), start, now)
+            reader = plain.on_session(session)
+            built = preview_digest(reader, self.config(), self.themes(), name, self.now())
         return built, render_html(built)
 
     def _digest(self, name: str | None) -> DigestConfig:
-        for digest in self.config().digests:
-            if name is None or digest.name == name:
-                return digest
-        known = ", ".join(d.name for d in self.config().digests) or "none configured"
-        raise LookupError(f"no digest named {name!r} (digests: {known})")
+        return find_digest(self.config(), name)
 
     def _catch_up_allowed(self, instant: datetime) -> bool:
         # A fresh install does not send yesterday's digest on its first start.
@@ -182,16 +168,13 @@ class DigestSender:
             return digest_repo.claim_run(session, name, period, self.worker, now, CLAIM_LEASE)
 
     def _period_start(self, session: Session, name: str, end: datetime) -> datetime:
-        previous = digest_repo.last_period_end(session, name, end)
-        return previous or end - timedelta(hours=24)
+        return period_start(plain.on_session(session), name, end)
 
     def _build(
         self, session: Session, digest: DigestConfig, period: date, start: datetime, end: datetime
     ) -> Digest:
-        themes = digest_themes(digest, self.themes())
-        tz = digest.timezone or self.config().timezone
-        why = Why(self.config().aliases)
-        return collect_digest(session, digest.name, period, start, end, tz, themes, why)
+        reader = plain.on_session(session)
+        return build_digest(reader, self.config(), self.themes(), digest, period, start, end)
 
     async def _send(
         self, digest: DigestConfig, run_id: int, period: date, send_empty: bool

@@ -3,74 +3,14 @@ digest_runs rows that make each digest go out once per schedule."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from service.store.dialect import upsert
-from service.store.models import ArticleRow, DigestRunRow, HitRow, SourceRow, StoryRow
-
-
-def hits_in_period(
-    session: Session, theme_ids: list[str], start: datetime, end: datetime
-) -> list[tuple[HitRow, ArticleRow, str]]:
-    """(hit, article, source name) of the hits found in [start, end), oldest first; articles
-    stored silently (backfill) are left out."""
-    rows = session.execute(
-        select(HitRow, ArticleRow, SourceRow.name)
-        .join(ArticleRow, ArticleRow.id == HitRow.article_id)
-        .join(SourceRow, SourceRow.id == ArticleRow.source_id)
-        .where(
-            HitRow.theme_id.in_(theme_ids),
-            HitRow.created_at >= start,
-            HitRow.created_at < end,
-            ArticleRow.silent.is_(False),
-        )
-        .order_by(HitRow.created_at, HitRow.id)
-    ).all()
-    return [(hit, article, source) for hit, article, source in rows]
-
-
-def reports_of_stories(
-    session: Session, story_ids: set[int], end: datetime
-) -> dict[int, list[tuple[int, str, str, str]]]:
-    """Each story's reports found before `end`, first found first: (article id, outlet,
-    headline, link)."""
-    if not story_ids:
-        return {}
-    rows = session.execute(
-        select(
-            ArticleRow.story_id, ArticleRow.id, SourceRow.name, ArticleRow.title, ArticleRow.link
-        )
-        .join(SourceRow, SourceRow.id == ArticleRow.source_id)
-        .where(ArticleRow.story_id.in_(story_ids), ArticleRow.first_seen < end)
-        .order_by(ArticleRow.first_seen, ArticleRow.id)
-    ).all()
-    out: dict[int, list[tuple[int, str, str, str]]] = defaultdict(list)
-    for story_id, article_id, name, title, link in rows:
-        if story_id is not None:
-            out[story_id].append((article_id, name, title, link))
-    return dict(out)
-
-
-def stories_by_id(session: Session, story_ids: set[int]) -> dict[int, StoryRow]:
-    return {s.id: s for s in session.scalars(select(StoryRow).where(StoryRow.id.in_(story_ids)))}
-
-
-def hit_times(
-    session: Session, theme_ids: list[str], start: datetime, end: datetime
-) -> list[tuple[str, int | None, datetime]]:
-    """(theme, story, found at) of every hit found in [start, end)."""
-    rows = session.execute(
-        select(HitRow.theme_id, HitRow.story_id, HitRow.created_at).where(
-            HitRow.theme_id.in_(theme_ids), HitRow.created_at >= start, HitRow.created_at < end
-        )
-    ).all()
-    return [(theme, story, created) for theme, story, created in rows]
-
+from service.store.models import DigestRunRow
 
 # digest_runs: one row per (digest, period), claimed before anything is sent.
 
@@ -110,17 +50,6 @@ def renew_runs(
             )
             .values(claimed_until=now + lease)
         )
-
-
-def last_period_end(session: Session, name: str, before: datetime) -> datetime | None:
-    """Where the last sent (or skipped) digest of this name ended, before `before`."""
-    return session.scalar(
-        select(func.max(DigestRunRow.period_end)).where(
-            DigestRunRow.name == name,
-            DigestRunRow.status.in_(["sent", "skipped"]),
-            DigestRunRow.period_end < before,
-        )
-    )
 
 
 def due_retries(

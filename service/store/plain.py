@@ -434,3 +434,138 @@ def marks_of_theme(reader: Reader, theme_id: str, since: datetime) -> dict[int, 
         reader.time(since),
     )
     return {story: mark for story, mark in rows}
+
+
+# Digests: what a period's digest holds
+
+
+@dataclass(frozen=True)
+class DigestHit:
+    """A hit found in a digest's period, with its article and the article's outlet."""
+
+    theme_id: str
+    story_id: int | None
+    spans: list[dict[str, Any]]
+    article_id: int
+    title: str
+    summary: str
+    link: str
+    lang: str | None
+    published: datetime
+    first_seen: datetime
+    source: str
+
+
+def hits_in_period(
+    reader: Reader, theme_ids: Sequence[str], start: datetime, end: datetime
+) -> list[DigestHit]:
+    """The hits found in [start, end), oldest first; articles stored silently (backfill)
+    are left out."""
+    if not theme_ids:
+        return []
+    rows = reader.rows(
+        "SELECT hits.theme_id, hits.story_id, hits.spans, articles.id, articles.title, "
+        "articles.summary, articles.link, articles.lang, articles.published, "
+        "articles.first_seen, sources.name FROM hits "
+        "JOIN articles ON articles.id = hits.article_id "
+        "JOIN sources ON sources.id = articles.source_id "
+        f"WHERE hits.theme_id IN ({_marks(theme_ids)}) AND hits.created_at >= ? "
+        "AND hits.created_at < ? AND articles.silent = ? ORDER BY hits.created_at, hits.id",
+        *theme_ids,
+        reader.time(start),
+        reader.time(end),
+        False,
+    )
+    return [
+        DigestHit(theme, story, list(_json(spans) or []), article, title, summary, link, lang,
+                  _when(published), _when(first_seen), source)
+        for theme, story, spans, article, title, summary, link, lang, published, first_seen,
+        source in rows
+    ]  # fmt: skip
+
+
+def _when(value: Any) -> datetime:
+    """A time from a NOT NULL column."""
+    found = utc(value)
+    if found is None:
+        raise ValueError("a NOT NULL time column gave NULL")
+    return found
+
+
+def reports_of_stories(
+    reader: Reader, story_ids: Sequence[int], end: datetime
+) -> dict[int, list[tuple[int, str, str, str]]]:
+    """Each story's reports found before `end`, first found first: (article id, outlet,
+    headline, link)."""
+    found: list[tuple[datetime, int, int, str, str, str]] = []
+    for chunk in _chunks(sorted(story_ids)):
+        rows = reader.rows(
+            "SELECT articles.first_seen, articles.id, articles.story_id, sources.name, "
+            "articles.title, articles.link FROM articles "
+            "JOIN sources ON sources.id = articles.source_id "
+            f"WHERE articles.story_id IN ({_marks(chunk)}) AND articles.first_seen < ?",
+            *chunk,
+            reader.time(end),
+        )
+        found += [(_when(seen), id_, story, name, title, link)
+                  for seen, id_, story, name, title, link in rows]  # fmt: skip
+    out: dict[int, list[tuple[int, str, str, str]]] = {}
+    for _, article_id, story_id, name, title, link in sorted(found, key=lambda r: r[:2]):
+        out.setdefault(story_id, []).append((article_id, name, title, link))
+    return out
+
+
+def stories_first_seen(reader: Reader, story_ids: Sequence[int]) -> dict[int, datetime]:
+    out: dict[int, datetime] = {}
+    for chunk in _chunks(sorted(story_ids)):
+        sql = f"SELECT id, first_seen FROM stories WHERE id IN ({_marks(chunk)})"
+        out.update((story, _when(first)) for story, first in reader.rows(sql, *chunk))
+    return out
+
+
+def hit_times(
+    reader: Reader, theme_ids: Sequence[str], start: datetime, end: datetime
+) -> list[tuple[str, int | None, datetime]]:
+    """(theme, story, found at) of every hit found in [start, end)."""
+    if not theme_ids:
+        return []
+    rows = reader.rows(
+        "SELECT theme_id, story_id, created_at FROM hits "
+        f"WHERE theme_id IN ({_marks(theme_ids)}) AND created_at >= ? AND created_at < ?",
+        *theme_ids,
+        reader.time(start),
+        reader.time(end),
+    )
+    return [(theme, story, _when(created)) for theme, story, created in rows]
+
+
+def failing_sources(reader: Reader, before: datetime) -> list[tuple[str, datetime, str]]:
+    """(name, failing since, what fails) of the configured sources failing (or disabled by
+    a failure) since before `before`, the longest failing first."""
+    rows = reader.rows(
+        "SELECT name, failing_since, last_error, status FROM sources WHERE in_config = ? "
+        "AND status IN ('error', 'disabled') AND failing_since IS NOT NULL "
+        "AND failing_since < ? ORDER BY failing_since",
+        True,
+        reader.time(before),
+    )
+    return [(name, _when(since), error or status) for name, since, error, status in rows]
+
+
+def last_period_end(reader: Reader, name: str, before: datetime) -> datetime | None:
+    """Where the last sent (or skipped) digest of this name ended, before `before`."""
+    found = reader.value(
+        "SELECT max(period_end) FROM digest_runs WHERE name = ? "
+        "AND status IN ('sent', 'skipped') AND period_end < ?",
+        name,
+        reader.time(before),
+    )
+    return utc(found)
+
+
+IN_LIST = 500  # ids a statement: under SQLite's and PostgreSQL's parameter limits
+
+
+def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    for start in range(0, len(ids), IN_LIST):
+        yield ids[start : start + IN_LIST]

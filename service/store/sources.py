@@ -214,22 +214,6 @@ def by_name(session: Session, names: list[str]) -> dict[str, SourceRow]:
     return {r.name: r for r in session.scalars(select(SourceRow).where(SourceRow.name.in_(names)))}
 
 
-def failing_since(session: Session, before: datetime) -> list[SourceRow]:
-    """Configured sources failing (or disabled by a failure) since before `before`."""
-    return list(
-        session.scalars(
-            select(SourceRow)
-            .where(
-                SourceRow.in_config.is_(True),
-                SourceRow.status.in_(["error", "disabled"]),
-                SourceRow.failing_since.is_not(None),
-                SourceRow.failing_since < before,
-            )
-            .order_by(SourceRow.failing_since)
-        )
-    )
-
-
 def first_created(session: Session) -> datetime | None:
     """When the first source was added: the install's first start."""
     return session.scalar(select(func.min(SourceRow.created_at)))

@@ -150,3 +150,27 @@ def test_db_upgrade_at_head_says_so_without_sqlalchemy(
     out, loaded = _modules_loaded(config, "db", "upgrade")
     assert out == f"{redact_url(db_url)}: already at revision {head_revision()}"
     assert loaded == ("?" in db_url)  # a URL with options is read by SQLAlchemy, as before
+
+
+def test_a_digest_preview_reads_quickly_and_holds_the_periods_stories(
+    feeds: FeedServer, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = _service_state(feeds, db_url, tmp_path, capsys)
+    digests = "digests:\n  - name: morning\n    at: '07:30'\n    to: [desk@example.org]\n"
+    config.write_text(config.read_text(encoding="utf-8") + digests, encoding="utf-8")
+    preview = tmp_path / "digest.html"
+    out, loaded = _modules_loaded(config, "digest", "--preview", str(preview))
+    assert not loaded and out.startswith(f"wrote {preview}: Morning digest")
+    page = preview.read_text(encoding="utf-8")
+    assert "Quad foreign ministers meet in Tokyo" in page and "Kyodo News" in page
+    assert "Gone Daily" not in page  # failing for less than a day: not yet worth a line
+    assert "Slack delivery paused for #news" in page
+    db = Database(db_url)
+    try:
+        with db.transaction() as session:
+            gone = session.scalars(select(SourceRow).where(SourceRow.name == "Gone Daily")).one()
+            gone.failing_since = datetime.now(UTC) - timedelta(days=2)
+    finally:
+        db.dispose()
+    _modules_loaded(config, "digest", "--preview", str(preview))
+    assert "Gone Daily" in preview.read_text(encoding="utf-8")
