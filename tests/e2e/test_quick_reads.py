@@ -8,13 +8,14 @@ import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 
 from service.clock import iso
 from service.store import Database, configs, outbox, pauses, redact_url
-from service.store.models import DeliveryRow, SourceRow
+from service.store.models import ArticleRow, DeliveryRow, SourceRow
 from service.store.revisions import head_revision
 from tests.e2e.support import Item, cli, rss, write_config
 from tests.feedserver import FeedServer
@@ -174,3 +175,35 @@ def test_a_digest_preview_reads_quickly_and_holds_the_periods_stories(
         db.dispose()
     _modules_loaded(config, "digest", "--preview", str(preview))
     assert "Gone Daily" in preview.read_text(encoding="utf-8")
+
+
+def test_backtest_reads_history_quickly_with_each_articles_story(
+    feeds: FeedServer, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = _service_state(feeds, db_url, tmp_path, capsys)
+    command = ["backtest", "--query", "quad", "--since", "36500d", "--json"]
+    out, loaded = _modules_loaded(config, *command)
+    assert not loaded
+    (match,) = json.loads(out)["matches"]
+    db = Database(db_url)
+    try:
+        with db.transaction() as session:
+            article = session.scalars(select(ArticleRow)).one()
+    finally:
+        db.dispose()
+    assert match["story"] == article.story_id and match["published"] == iso(article.published)
+    local = article.published.astimezone(ZoneInfo("Asia/Tokyo"))  # the config's zone
+    since = local.strftime("%Y-%m-%d")  # midnight there, before the article
+    later = (local + timedelta(days=1)).strftime("%Y-%m-%d")  # the next midnight, after it
+    assert (
+        len(
+            json.loads(_modules_loaded(config, *command[:3], "--since", since, "--json")[0])[
+                "matches"
+            ]
+        )
+        == 1
+    )
+    assert (
+        json.loads(_modules_loaded(config, *command[:3], "--since", later, "--json")[0])["matches"]
+        == []
+    )
