@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from service.store import Database
 from service.store.models import ArticleRow, SourceRow, StoryBandRow
 from service.store.sources import SourceSpec, sync_sources
-from service.store.stories import prune_bands
+from service.store.stories import first_reports, prune_bands
 from service.stories.decide import Grouping
 from service.stories.place import place_in_stories
 
@@ -80,3 +80,19 @@ def test_pruning_works_in_batches(database: Database) -> None:
     with database.transaction() as session:
         assert prune_bands(session, NOW, limit=2) == 1
     assert _band_count(database) == 0
+
+
+def test_a_storys_first_report_is_the_earliest_published_then_the_lowest_id(
+    database: Database,
+) -> None:
+    """Stored in another order than published (a backfill): the first report is the one
+    published first, and of reports published at one instant, the one stored first."""
+    sources = _sources(database, 4)
+    story = _store(database, sources[0], "later", NOW + timedelta(hours=2))
+    assert _store(database, sources[1], "first", NOW) == story
+    assert _store(database, sources[2], "same-instant", NOW) == story
+    other = _store(database, sources[3], "alone", NOW - timedelta(days=30))
+    with database.transaction() as session:
+        ids = {key: id_ for key, id_ in session.execute(select(ArticleRow.key, ArticleRow.id))}
+        found = first_reports(session, [story, other, 999_999])
+    assert found == {story: ids["first"], other: ids["alone"]}

@@ -37,29 +37,31 @@ def first_seen(session: Session, story_ids: Iterable[int]) -> dict[int, datetime
     return dict(session.connection().execute(query).all())
 
 
+FIRST_REPORTS_CHUNK = 500  # story ids a statement
+
+
 def first_reports(session: Session, story_ids: Iterable[int]) -> dict[int, int]:
     """The first report (article id) of each story: the earliest published (the lowest id
-    of those), which in a backfill need not be the one the story was made for."""
-    ids = set(story_ids)
-    if not ids:
-        return {}
-    earliest = (
-        select(ArticleRow.story_id, func.min(ArticleRow.published).label("published"))
-        .where(ArticleRow.story_id.in_(ids))
-        .group_by(ArticleRow.story_id)
-        .subquery()
-    )
-    query = (
-        select(ArticleRow.story_id, func.min(ArticleRow.id))
-        .join(
-            earliest,
-            (ArticleRow.story_id == earliest.c.story_id)
-            & (ArticleRow.published == earliest.c.published),
+    of those), which in a backfill need not be the one the story was made for.
+
+    Ranked within each story, read through the story index: joining on the earliest
+    publication time instead let SQLite look the time up in the publication index, where
+    a feed's many items of one instant (a templated feed, a backfill of undated entries)
+    made every lookup a scan: 340 ms instead of 3 for 500 stories among 4,000 articles,
+    and growing with history."""
+    out: dict[int, int] = {}
+    for chunk in in_chunks(sorted(set(story_ids)), FIRST_REPORTS_CHUNK):
+        order = func.row_number().over(
+            partition_by=ArticleRow.story_id, order_by=(ArticleRow.published, ArticleRow.id)
         )
-        .group_by(ArticleRow.story_id)
-    )
-    rows = session.connection().execute(query).all()
-    return {story: first for story, first in rows if story is not None}
+        ranked = (
+            select(ArticleRow.story_id, ArticleRow.id, order.label("n"))
+            .where(ArticleRow.story_id.in_(chunk))
+            .subquery()
+        )
+        query = select(ranked.c.story_id, ranked.c.id).where(ranked.c.n == 1)
+        out.update((story, first) for story, first in session.connection().execute(query))
+    return out
 
 
 def stories_by_key(session: Session, keys: list[str]) -> dict[str, int]:
