@@ -30,22 +30,23 @@ def rarity(word: str) -> float:
     """8 minus the word's Zipf frequency in English (0.5 for the commonest words, 8 for a
     word the list does not have): an IDF that needs no corpus of our own."""
     if word.isascii() and word.isalpha():  # most words: one token to wordfreq, as it is
-        english = _english()
+        english = _english_rarities()
         if english is not None:
-            return max(0.5, TOP_RARITY - _zipf_of(english.get(word, 0.0)))
+            return english.get(word, TOP_RARITY)
     return _rarity_by_wordfreq(word)
 
 
 @lru_cache(maxsize=1)
-def _english() -> dict[str, float] | None:
-    """wordfreq's small English list, word -> frequency (29,000 words, 3 MB), read once.
-    Looking a plain word up in it saves the tokenizing zipf_frequency does, and the
-    cache it keeps of every word asked (up to 100,000: 18 MB on a busy worker)."""
+def _english_rarities() -> dict[str, float] | None:
+    """The rarity of every word of wordfreq's small English list (29,000 words), computed
+    once: a plain word is then one dict lookup. Built from the list uncached (wordfreq
+    would keep its word -> frequency dict besides), so it holds what that dict would."""
     try:
         from wordfreq import get_frequency_dict
     except ImportError:
         return None
-    return get_frequency_dict("en", wordlist="small")
+    frequencies = get_frequency_dict.__wrapped__("en", wordlist="small")
+    return {w: max(0.5, TOP_RARITY - _zipf_of(f)) for w, f in frequencies.items()}
 
 
 def _zipf_of(frequency: float) -> float:
