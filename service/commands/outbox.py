@@ -13,7 +13,7 @@ import json
 import sys
 from typing import Any
 
-from service.clock import iso, shown
+from service.clock import SystemClock, iso, shown
 from service.commands.reading import reading
 from service.config import load_or_exit
 from service.store import plain
@@ -47,28 +47,22 @@ def _listing(reader: Reader) -> tuple[list[dict[str, Any]], list[dict[str, Any]]
 
 
 def _change(args: argparse.Namespace) -> int:
-    from service.store import outbox_admin, pauses
-    from service.worker.app import open_app
-
-    app = open_app(args.config)
-    try:
-        if args.action == "retry":
-            with app.db.transaction() as session:
-                count = outbox_admin.requeue(session, args.ids or None, app.clock.now())
-                pauses.probe_now(session, app.clock.now())
-            print(f"{count} failed messages queued again; paused channels are tried at once")
-            return 0
-        if not args.ids:
-            print(
-                "outbox drop: name the messages to drop (IDs from `outbox list`)", file=sys.stderr
-            )
-            return 2
-        with app.db.transaction() as session:
-            count = outbox_admin.drop(session, args.ids)
+    if args.action == "drop" and not args.ids:
+        print("outbox drop: name the messages to drop (IDs from `outbox list`)", file=sys.stderr)
+        return 2
+    config = load_or_exit(args.config)
+    now = SystemClock().now()
+    with reading(args, config, write=True) as db:
+        if args.action == "drop":
+            count = plain.drop(db, args.ids)
+        else:
+            count = plain.requeue(db, args.ids or None, now)
+            plain.probe_now(db, now)
+    if args.action == "drop":
         print(f"{count} messages dropped (never to be sent)")
-        return 0
-    finally:
-        app.close()
+    else:
+        print(f"{count} failed messages queued again; paused channels are tried at once")
+    return 0
 
 
 def _row(row: Delivery) -> dict[str, Any]:

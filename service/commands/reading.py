@@ -1,4 +1,5 @@
-"""The database as the read-only commands see it (`sources`, `outbox list`, `backtest`).
+"""The database as the quick commands see it (`sources`, `outbox`, `backtest`, `digest
+--preview`).
 
 They read on the driver's own connection, without importing SQLAlchemy and the ORM (about
 0.3 s, most of such a command's time), when the database needs nothing done first. A
@@ -19,11 +20,15 @@ from service.store.plain import Reader
 
 @contextmanager
 def reading(
-    args: argparse.Namespace, config: Config, ready: Callable[[Reader], bool] = lambda _: True
+    args: argparse.Namespace,
+    config: Config,
+    ready: Callable[[Reader], bool] = lambda _: True,
+    write: bool = False,
 ) -> Iterator[Reader]:
     """A reader on a database that is set up: quickly when its schema is at head and
-    `ready` says nothing else is to do, else after `open_app` has done it."""
-    with plain.opened(config.database) as reader:
+    `ready` says nothing else is to do, else after `open_app` has done it. With `write`, what
+    the block changes is committed when it ends without an error."""
+    with plain.opened(config.database, write=write) as reader:
         if reader is not None and plain.at_head(reader) and ready(reader):
             yield reader
             return

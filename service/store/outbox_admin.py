@@ -26,27 +26,6 @@ def sent_counts(session: Session) -> dict[tuple[str, str | None], int]:
     return {(kind, theme_id): int(count) for kind, theme_id, count in rows}
 
 
-def requeue(session: Session, ids: list[int] | None, now: datetime) -> int:
-    """Failed (or given-up) deliveries go back to the queue, due now; `ids` None: all."""
-    query = update(DeliveryRow).where(DeliveryRow.status == "failed")
-    if ids is not None:
-        query = query.where(DeliveryRow.id.in_(ids))
-    result = session.execute(
-        query.values(status="pending", next_attempt_at=now, attempts=0, last_error=None)
-    )
-    return int(getattr(result, "rowcount", 0) or 0)
-
-
-def drop(session: Session, ids: list[int]) -> int:
-    """Give up on queued or failed deliveries: they are kept, as dropped, never sent."""
-    result = session.execute(
-        update(DeliveryRow)
-        .where(DeliveryRow.id.in_(ids), DeliveryRow.status.in_(["pending", "held", "failed"]))
-        .values(status="dropped", claimed_by=None, claimed_until=None)
-    )
-    return int(getattr(result, "rowcount", 0) or 0)
-
-
 def retarget(session: Session, theme_id: str, old: str, new: str) -> int:
     """Queued messages of a theme whose channel the config changed go to the new one."""
     rows = list(

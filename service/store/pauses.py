@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from service.store import plain
@@ -61,8 +61,3 @@ def resume(session: Session, channel: str) -> bool:
 def resume_all(session: Session) -> int:
     result = session.execute(delete(DeliveryPauseRow))
     return int(getattr(result, "rowcount", 0) or 0)
-
-
-def probe_now(session: Session, now: datetime) -> None:
-    """Make every pause due for a probe (someone fixed something and said so)."""
-    session.execute(update(DeliveryPauseRow).values(probe_at=now))

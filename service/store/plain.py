@@ -1,4 +1,5 @@
-"""Reads on the database driver's own connection, without SQLAlchemy.
+"""Reads (and an operator's small writes) on the database driver's own connection,
+without SQLAlchemy.
 
 Importing SQLAlchemy and the ORM takes about 0.3 s, more than all the rest of `wirewatch
 sources` or `outbox list`. These reads are written here once, as SQL with `?` placeholders,
@@ -57,14 +58,22 @@ def is_driver_error(exc: BaseException) -> bool:
 
 Execute = Callable[[str, tuple[Any, ...]], list[Row]]
 Stream = Callable[[str, tuple[Any, ...]], Iterator[Row]]
+Change = Callable[[str, tuple[Any, ...]], int]
 
 
 class Reader:
     """SQL with `?` placeholders, run on one connection (its dialect's placeholders)."""
 
-    def __init__(self, execute: Execute, dialect: str, stream: Stream | None = None):
+    def __init__(
+        self,
+        execute: Execute,
+        dialect: str,
+        stream: Stream | None = None,
+        change: Change | None = None,
+    ):
         self._execute = execute
         self._stream = stream
+        self._change = change
         self.dialect = dialect
 
     def _sql(self, sql: str) -> str:
@@ -78,6 +87,12 @@ class Reader:
         if self._stream is None:
             return iter(self.rows(sql, *params))
         return self._stream(self._sql(sql), params)
+
+    def change(self, sql: str, *params: Any) -> int:
+        """An UPDATE or DELETE; the rows it changed. Only on a connection opened to write."""
+        if self._change is None:
+            raise RuntimeError("this connection was opened to read")
+        return self._change(self._sql(sql), params)
 
     def time(self, when: datetime) -> Any:
         """A time as a parameter compared with stored times: SQLite holds naive UTC text
@@ -103,14 +118,18 @@ def on_session(session: Session) -> Reader:
         streamed = conn.execution_options(yield_per=SCAN_BATCH).exec_driver_sql(sql, params)
         return (tuple(row) for row in streamed)
 
-    return Reader(execute, conn.dialect.name, stream)
+    def change(sql: str, params: tuple[Any, ...]) -> int:
+        return int(conn.exec_driver_sql(sql, params).rowcount or 0)
+
+    return Reader(execute, conn.dialect.name, stream, change)
 
 
 @contextmanager
-def opened(url: str) -> Iterator[Reader | None]:
-    """A reader on a connection of the driver itself, in one read-only transaction. None when
-    this cannot open the database alone (a SQLite file that does not exist yet, a URL with
-    options only SQLAlchemy reads): the caller then goes the full way."""
+def opened(url: str, write: bool = False) -> Iterator[Reader | None]:
+    """A reader on a connection of the driver itself, in one read-only transaction (with
+    `write`, one that commits when the block ends without an error). None when this cannot
+    open the database alone (a SQLite file that does not exist yet, a URL with options only
+    SQLAlchemy reads): the caller then goes the full way."""
     remember(url)
     if url.startswith("sqlite:///"):
         path = url[len("sqlite:///") :]
@@ -122,12 +141,17 @@ def opened(url: str) -> Iterator[Reader | None]:
             return
         conn = sqlite3.connect(path, timeout=SQLITE_BUSY_TIMEOUT_S, isolation_level=None)
         try:
-            conn.execute("BEGIN")  # one snapshot for every read
+            # One snapshot for every read; a writer takes the write lock at once (as the
+            # service's engine does), so two writers never deadlock upgrading theirs.
+            conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             yield Reader(
                 lambda sql, params: conn.execute(sql, params).fetchall(),
                 "sqlite",
                 lambda sql, params: iter(conn.execute(sql, params)),
+                (lambda sql, params: conn.execute(sql, params).rowcount) if write else None,
             )
+            if write:
+                conn.execute("COMMIT")
         finally:
             conn.close()
         return
@@ -136,7 +160,7 @@ def opened(url: str) -> Iterator[Reader | None]:
             import psycopg  # only for PostgreSQL
 
             with psycopg.connect("postgresql://" + url[len(prefix) :]) as pg:
-                pg.read_only = True
+                pg.read_only = not write
 
                 def execute(sql: str, params: tuple[Any, ...]) -> list[Row]:
                     with pg.cursor() as cur:
@@ -149,8 +173,16 @@ def opened(url: str) -> Iterator[Reader | None]:
                         cur.execute(sql, params)
                         yield from (tuple(row) for row in cur)
 
-                yield Reader(execute, "postgresql", stream)
-                pg.rollback()
+                def change(sql: str, params: tuple[Any, ...]) -> int:
+                    with pg.cursor() as cur:
+                        cur.execute(sql, params)
+                        return int(cur.rowcount)
+
+                yield Reader(execute, "postgresql", stream, change if write else None)
+                if write:
+                    pg.commit()
+                else:
+                    pg.rollback()
             return
     yield None
 
@@ -569,3 +601,37 @@ IN_LIST = 500  # ids a statement: under SQLite's and PostgreSQL's parameter limi
 def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
     for start in range(0, len(ids), IN_LIST):
         yield ids[start : start + IN_LIST]
+
+
+# The outbox, as an operator changes it (`outbox retry`, `outbox drop`)
+
+
+def requeue(reader: Reader, ids: Sequence[int] | None, now: datetime) -> int:
+    """Failed (or given-up) deliveries go back to the queue, due now; `ids` None: all."""
+    sql = (
+        "UPDATE deliveries SET status = 'pending', next_attempt_at = ?, attempts = 0, "
+        "last_error = NULL WHERE status = 'failed'"
+    )
+    if ids is None:
+        return reader.change(sql, reader.time(now))
+    return sum(
+        reader.change(f"{sql} AND id IN ({_marks(chunk)})", reader.time(now), *chunk)
+        for chunk in _chunks(list(ids))
+    )
+
+
+def drop(reader: Reader, ids: Sequence[int]) -> int:
+    """Give up on queued or failed deliveries: they are kept, as dropped, never sent."""
+    return sum(
+        reader.change(
+            "UPDATE deliveries SET status = 'dropped', claimed_by = NULL, claimed_until = NULL "
+            f"WHERE id IN ({_marks(chunk)}) AND status IN ('pending', 'held', 'failed')",
+            *chunk,
+        )
+        for chunk in _chunks(list(ids))
+    )
+
+
+def probe_now(reader: Reader, now: datetime) -> None:
+    """Make every pause due for a probe (someone fixed something and said so)."""
+    reader.change("UPDATE delivery_pauses SET probe_at = ?", reader.time(now))

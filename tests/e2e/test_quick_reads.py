@@ -207,3 +207,26 @@ def test_backtest_reads_history_quickly_with_each_articles_story(
         json.loads(_modules_loaded(config, *command[:3], "--since", later, "--json")[0])["matches"]
         == []
     )
+
+
+def test_outbox_retry_and_drop_change_the_rows_quickly(
+    feeds: FeedServer, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = _service_state(feeds, db_url, tmp_path, capsys)
+    before = datetime.now(UTC)
+    out, loaded = _modules_loaded(config, "outbox", "retry")
+    assert not loaded and out.startswith("1 failed messages queued again")
+    db = Database(db_url)
+    try:
+        with db.transaction() as session:
+            rows = {r.channel: r for r in session.scalars(select(DeliveryRow))}
+            (pause,) = pauses.active(session)
+    finally:
+        db.dispose()
+    retried = rows["#desk"]
+    assert retried.status == "pending" and retried.attempts == 0 and retried.last_error is None
+    assert pause.probe_at >= before - timedelta(seconds=1)  # paused channels tried at once
+    out, loaded = _modules_loaded(config, "outbox", "drop", str(retried.id), str(rows["#news"].id))
+    assert not loaded and out.startswith("2 messages dropped")
+    listed = json.loads(_modules_loaded(config, "outbox", "list", "--json")[0])
+    assert listed["messages"] == []
