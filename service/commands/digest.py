@@ -5,9 +5,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
+from service.commands.errors import CommandError
 from service.config import Config, load_or_exit
+from service.store import plain
 
 
 def run(args: argparse.Namespace) -> int:
@@ -16,7 +21,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{config.path}: no digests configured (see `digests:`)", file=sys.stderr)
         return 2
     try:
-        return _preview(args, config) if args.preview else _send(args)
+        return _preview(args, config) if args.preview else _send(args, config)
     except LookupError as exc:
         print(str(exc.args[0]), file=sys.stderr)
         return 2
@@ -39,14 +44,29 @@ def _preview(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
-def _send(args: argparse.Namespace) -> int:
-    from service.worker.app import digest_sender, open_app  # SMTP, the outbox of runs
+def _send(args: argparse.Namespace, config: Config) -> int:
+    """On the driver's own connection, a transaction per step, when the database is set up;
+    else after `open_app` has created or migrated it."""
+    from service.alerts.themes import compile_rules
+    from service.clock import SystemClock
+    from service.digest.sender import DigestSender  # Jinja2 and SMTP
 
-    app = open_app(args.config)
-    try:
-        outcome = asyncio.run(digest_sender(app).send_now(args.name))
-    finally:
-        app.close()
+    with plain.opened(config.database) as reader:
+        ready = reader is not None and plain.at_head(reader)
+    if ready:
+        themes = compile_rules(config).themes
+        sender = DigestSender(
+            partial(_writing, config.database), SystemClock().now, lambda: config, lambda: themes
+        )
+        outcome = asyncio.run(sender.send_now(args.name))
+    else:
+        from service.worker.app import digest_sender, open_app  # SQLAlchemy and Alembic
+
+        app = open_app(args.config, config=config)
+        try:
+            outcome = asyncio.run(digest_sender(app).send_now(args.name))
+        finally:
+            app.close()
     if outcome.status == "sent":
         print(f"sent digest {outcome.name} ({outcome.stories} stories) to {outcome.where}")
         return 0
@@ -55,3 +75,11 @@ def _send(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 1
+
+
+@contextmanager
+def _writing(url: str) -> Iterator[plain.Reader]:
+    with plain.opened(url, write=True) as reader:
+        if reader is None:  # it opened a moment ago: the file was removed meanwhile
+            raise CommandError("the database file went away while the digest was being sent")
+        yield reader

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 from zoneinfo import ZoneInfo
-
-from sqlalchemy.orm import Session
 
 from service import logs
 from service.alerts.themes import ThemeInfo
@@ -27,13 +26,15 @@ from service.digest.mailer import MailError, SmtpSettings, send_message, write_t
 from service.digest.model import Digest
 from service.digest.render import build_message, render_html
 from service.digest.schedule import due_period, scheduled_instant
-from service.store import Database, plain
-from service.store import digests as digest_repo
-from service.store import sources as source_repo
+from service.store import digest_runs
+from service.store.plain import Reader
 
 CLAIM_LEASE = timedelta(seconds=30)  # renewed while sending (renew_claims)
 MAX_BACKOFF = timedelta(hours=1)
 OUTBOX_DIR = Path("outbox")
+# One transaction on the database, committed when the block ends: a session's in the
+# worker, the driver's own connection in `wirewatch digest --send`.
+Transaction = Callable[[], AbstractContextManager[Reader]]
 
 
 @dataclass(frozen=True)
@@ -67,23 +68,23 @@ class DigestSender:
 
     def __init__(
         self,
-        db: Database,
+        transaction: Transaction,
         now: Callable[[], datetime],
         config: Callable[[], Config],
         themes: Callable[[], Mapping[str, ThemeInfo]],
         worker: str = "digest",
         outbox_dir: Path = OUTBOX_DIR,
     ) -> None:
-        self.db, self.now, self.config, self.themes = db, now, config, themes
+        self.transaction, self.now, self.config, self.themes = transaction, now, config, themes
         self.worker, self.outbox_dir = worker, outbox_dir
         self.sending: set[int] = set()  # runs this worker has claimed and not finished
 
     def renew_claims(self) -> None:
         """Keep the claims on digests being sent alive (a dead worker's run out quickly)."""
         if self.sending:
-            with self.db.transaction() as session:
-                digest_repo.renew_runs(
-                    session, sorted(self.sending), self.worker, self.now(), CLAIM_LEASE
+            with self.transaction() as reader:
+                digest_runs.renew_runs(
+                    reader, sorted(self.sending), self.worker, self.now(), CLAIM_LEASE
                 )
 
     async def send_due_once(self) -> list[Outcome]:
@@ -106,8 +107,8 @@ class DigestSender:
     async def _retry_pending(self, now: datetime) -> list[Outcome]:
         """Earlier runs (a manual --send too) that failed for a while and are due again."""
         by_name = {d.name: d for d in self.config().digests}
-        with self.db.transaction() as session:
-            due = digest_repo.due_retries(session, list(by_name), now)
+        with self.transaction() as reader:
+            due = digest_runs.due_retries(reader, list(by_name), now)
         outcomes = []
         for name, period, end in due:
             digest = by_name[name]
@@ -125,17 +126,18 @@ class DigestSender:
         """`wirewatch digest --send`: a digest now, recorded like a scheduled one."""
         digest = self._digest(name)
         now = self.now()
-        period = "manual-" + now.strftime("%Y%m%dT%H%M%SZ")
+        # To the microsecond: two sends within one second are two digests, not one taken twice.
+        period = "manual-" + now.strftime("%Y%m%dT%H%M%S.%fZ")
         claimed = self._claim(digest.name, period, now, now)
-        assert claimed is not None
+        if claimed is None:
+            return Outcome(digest.name, period, "failed", error="sent at this instant already")
         tz = digest.timezone or self.config().timezone
         return await self._send(
             digest, claimed, now.astimezone(ZoneInfo(tz)).date(), send_empty=True
         )
 
     def preview(self, name: str) -> tuple[Digest, str]:
-        with self.db.transaction() as session:
-            reader = plain.on_session(session)
+        with self.transaction() as reader:
             built = preview_digest(reader, self.config(), self.themes(), name, self.now())
         return built, render_html(built)
 
@@ -144,37 +146,15 @@ class DigestSender:
 
     def _catch_up_allowed(self, instant: datetime) -> bool:
         # A fresh install does not send yesterday's digest on its first start.
-        with self.db.transaction() as session:
-            first = source_repo.first_created(session)
+        with self.transaction() as reader:
+            first = digest_runs.first_created(reader)
         return first is not None and instant >= first
 
     def _claim(self, name: str, period: str, end: datetime, now: datetime) -> int | None:
-        with self.db.transaction() as session:
-            start = self._period_start(session, name, end)
-            digest_repo.create_run(
-                session,
-                {
-                    "name": name,
-                    "period": period,
-                    "period_start": start,
-                    "period_end": end,
-                    "status": "pending",
-                    "attempts": 0,
-                    "next_attempt_at": now,
-                    "created_at": now,
-                    "stories": 0,
-                },
-            )
-            return digest_repo.claim_run(session, name, period, self.worker, now, CLAIM_LEASE)
-
-    def _period_start(self, session: Session, name: str, end: datetime) -> datetime:
-        return period_start(plain.on_session(session), name, end)
-
-    def _build(
-        self, session: Session, digest: DigestConfig, period: date, start: datetime, end: datetime
-    ) -> Digest:
-        reader = plain.on_session(session)
-        return build_digest(reader, self.config(), self.themes(), digest, period, start, end)
+        with self.transaction() as reader:
+            start = period_start(reader, name, end)
+            digest_runs.create_run(reader, name, period, start, end, now)
+            return digest_runs.claim_run(reader, name, period, self.worker, now, CLAIM_LEASE)
 
     async def _send(
         self, digest: DigestConfig, run_id: int, period: date, send_empty: bool
@@ -188,10 +168,13 @@ class DigestSender:
     async def _send_claimed(
         self, digest: DigestConfig, run_id: int, period: date, send_empty: bool
     ) -> Outcome:
-        with self.db.transaction() as session:
-            run = digest_repo.get_run(session, run_id)
+        with self.transaction() as reader:
+            run = digest_runs.get_run(reader, run_id)
             assert run is not None
-            built = self._build(session, digest, period, run.period_start, run.period_end)
+            built = build_digest(
+                reader, self.config(), self.themes(), digest, period, run.period_start,
+                run.period_end,
+            )  # fmt: skip
             message_id, attempts, period_key = run.message_id, run.attempts, run.period
         stories = sum(len(t.stories) for t in built.themes)
         if is_empty(built) and not send_empty:
@@ -227,9 +210,9 @@ class DigestSender:
             logs.error("digest.failed", digest=name, period=period, error=exc.message)
             return Outcome(name, period, "failed", error=exc.message)
         wait = min(timedelta(minutes=1) * 2**attempts, MAX_BACKOFF)
-        with self.db.transaction() as session:
-            digest_repo.update_run(
-                session,
+        with self.transaction() as reader:
+            digest_runs.update_run(
+                reader,
                 run_id,
                 status="pending",
                 attempts=attempts + 1,
@@ -243,9 +226,9 @@ class DigestSender:
 
     def _remember_message_id(self, run_id: int, message_id: str) -> None:
         # The same Message-ID on every retry lets mail clients fold a rare duplicate.
-        with self.db.transaction() as session:
-            digest_repo.update_run(session, run_id, message_id=message_id)
+        with self.transaction() as reader:
+            digest_runs.update_run(reader, run_id, message_id=message_id)
 
     def _finish(self, run_id: int, status: str, stories: int = 0, error: str | None = None) -> None:
-        with self.db.transaction() as session:
-            digest_repo.finish_run(session, run_id, status, self.now(), stories, error)
+        with self.transaction() as reader:
+            digest_runs.finish_run(reader, run_id, status, self.now(), stories, error)

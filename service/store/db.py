@@ -88,6 +88,12 @@ class Database:
         with self._sessions() as session, session.begin():
             yield session
 
+    @contextmanager
+    def reader(self) -> Iterator[plain.Reader]:
+        """A transaction as store/plain.py's functions take it, on a session's connection."""
+        with self.transaction() as session:
+            yield plain.on_session(session)
+
     def ping(self) -> None:
         """Raise unless the database answers a trivial query."""
         with self.transaction() as session:

@@ -212,8 +212,3 @@ def status_counts(session: Session) -> dict[str, int]:
 
 def by_name(session: Session, names: list[str]) -> dict[str, SourceRow]:
     return {r.name: r for r in session.scalars(select(SourceRow).where(SourceRow.name.in_(names)))}
-
-
-def first_created(session: Session) -> datetime | None:
-    """When the first source was added: the install's first start."""
-    return session.scalar(select(func.min(SourceRow.created_at)))

@@ -50,7 +50,7 @@ def digest_sender(app: App, worker: str = "digest") -> DigestSender:
     from service.digest.sender import DigestSender  # Jinja2 and SMTP: only for digests
 
     return DigestSender(
-        app.db, app.clock.now, lambda: app.config, lambda: app.rules.themes, worker=worker
+        app.db.reader, app.clock.now, lambda: app.config, lambda: app.rules.themes, worker=worker
     )
 
 

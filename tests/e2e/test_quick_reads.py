@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from service.clock import iso
 from service.store import Database, configs, outbox, pauses, redact_url
-from service.store.models import ArticleRow, DeliveryRow, SourceRow
+from service.store.models import ArticleRow, DeliveryRow, DigestRunRow, SourceRow
 from service.store.revisions import head_revision
 from tests.e2e.support import Item, cli, rss, write_config
 from tests.feedserver import FeedServer
@@ -96,14 +96,14 @@ def test_sources_and_outbox_list_show_what_the_rows_hold(
     assert listed["paused"][0]["since"] == iso(NOW)
 
 
-def _modules_loaded(config: Path, *command: str) -> tuple[str, bool]:
+def _modules_loaded(config: Path, *command: str, cwd: Path | None = None) -> tuple[str, bool]:
     """Run the command line in a fresh interpreter: (stdout, whether SQLAlchemy got imported)."""
     script = (
         "import sys\nfrom service.cli import main\n"
         f"code = main(['-c', {str(config)!r}, *{list(command)!r}])\n"
         "print('SQLALCHEMY' if 'sqlalchemy' in sys.modules else 'NONE', code)\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=cwd)
     assert done.returncode == 0, done.stderr
     out, _, last = done.stdout.rstrip().rpartition("\n")
     assert last.endswith(" 0"), done.stdout + done.stderr
@@ -175,6 +175,36 @@ def test_a_digest_preview_reads_quickly_and_holds_the_periods_stories(
         db.dispose()
     _modules_loaded(config, "digest", "--preview", str(preview))
     assert "Gone Daily" in preview.read_text(encoding="utf-8")
+
+
+def test_digest_send_claims_builds_and_records_its_run_without_sqlalchemy(
+    feeds: FeedServer, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each step its own transaction on the driver's connection; two sends within a second
+    are two digests (the manual period is kept to the microsecond)."""
+    config = _service_state(feeds, db_url, tmp_path, capsys)
+    digests = "digests:\n  - name: morning\n    at: '07:30'\n    to: [desk@example.org]\n"
+    config.write_text(config.read_text(encoding="utf-8") + digests, encoding="utf-8")
+    sent = [_modules_loaded(config, "digest", "--send", cwd=tmp_path) for _ in range(2)]
+    assert not any(loaded for _, loaded in sent)
+    # The second digest's period begins where the first one's ended: nothing new since.
+    for (out, _), stories in zip(sent, (1, 0), strict=True):
+        assert out.startswith(f"sent digest morning ({stories} stories) to outbox/morning-manual-")
+    emails = sorted((tmp_path / "outbox").glob("*.eml"))
+    assert len(emails) == 2
+    assert "Quad foreign ministers meet in Tokyo" in emails[0].read_text()
+    db = Database(db_url)
+    try:
+        with db.transaction() as session:
+            runs = session.scalars(select(DigestRunRow).order_by(DigestRunRow.id)).all()
+    finally:
+        db.dispose()
+    assert [(r.status, r.attempts, r.stories, r.claimed_by) for r in runs] == [
+        ("sent", 1, 1, None),
+        ("sent", 1, 0, None),
+    ]
+    assert runs[0].period != runs[1].period and all(r.message_id for r in runs)
+    assert all(r.sent_at is not None and r.period_end <= r.sent_at for r in runs)
 
 
 def test_backtest_reads_history_quickly_with_each_articles_story(
