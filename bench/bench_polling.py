@@ -29,6 +29,7 @@ from peer_rss2email import ProcessRun, Rss2Email, run_measured, startup  # noqa:
 from wwconfig import write_config  # noqa: E402
 
 WORK = HERE / ".work"
+REAL_NEWS = HERE.parent.parent / "shared" / "fixtures" / "news-2023" / "labelled.jsonl"
 
 
 class Worker:
@@ -96,15 +97,25 @@ def fresh_dir(name: str) -> Path:
 
 
 def polling_suite(
-    sources: int, peer_sources: int, steady_peer: int, initial_items: int, profile: bool
+    sources: int,
+    peer_sources: int,
+    steady_peer: int,
+    initial_items: int,
+    profile: bool,
+    real_news: Path | None = None,
 ) -> dict[str, Any]:
     """Prime, 304s at zero latency, steady state at 100 ms, then churn; peers alongside.
 
     Feeds start with `initial_items` items (young feeds) so that priming stays cheap; the
-    churn then gives the first `peer_sources` sources a full feed of 30 new items each."""
+    churn then gives the first `peer_sources` sources a full feed of 30 new items each.
+    With `real_news`, the farm serves real reports' headlines and teasers from that file."""
     work = fresh_dir("polling")
     out: dict[str, Any] = {"sources": sources, "peer_sources": peer_sources}
-    with FarmProcess(sources, hosts=32, delay=0.0, initial_items=initial_items) as farm:
+    out["text"] = f"real news ({real_news.name})" if real_news else "synthetic"
+    farm_process = FarmProcess(
+        sources, hosts=32, delay=0.0, initial_items=initial_items, real_news=real_news
+    )
+    with farm_process as farm:
         config = write_config(work / "config.yaml", farm.urls, work / "bench.db", themes=100)
         worker = Worker(config, work / "worker.log")
         r2e = Rss2Email("polling", farm.urls[:peer_sources])
@@ -184,10 +195,21 @@ def main(argv: Sequence[str] | None = None) -> None:
     p.add_argument("--skip-memory", action="store_true")
     p.add_argument("--profile", action="store_true", help="pyinstrument churn and 304 polls")
     p.add_argument("--json", type=Path, help="write the raw figures here")
+    p.add_argument(
+        "--real-news",
+        type=Path,
+        help="serve these real reports' headlines and teasers instead of the generator's "
+        f"(e.g. {REAL_NEWS})",
+    )
     args = p.parse_args(argv)
     results: dict[str, Any] = {
         "polling": polling_suite(
-            args.sources, args.peer_sources, args.steady_peer, args.initial_items, args.profile
+            args.sources,
+            args.peer_sources,
+            args.steady_peer,
+            args.initial_items,
+            args.profile,
+            args.real_news,
         )
     }
     if not args.skip_memory:

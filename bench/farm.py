@@ -12,6 +12,8 @@ Control API (on the first host): GET /_farm/urls, GET /_farm/stats, POST /_farm/
 {"fraction": 0.05}, POST /_farm/churn {"count": 200},
 POST /_farm/delay {"delay": 0.1, "jitter": 0.5},
 POST /_farm/publish {"source": 3} -> {"guid": ..., "published_at": unix time}.
+With --real-news FILE every item is a real report's headline and teaser drawn from FILE
+(news-2023's labelled.jsonl), published when the farm adds it, as the synthetic ones are.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from feedstate import FeedState, Publication  # noqa: E402
+from feedstate import FeedState, Pool, Publication, read_pool  # noqa: E402
 
 MAX_HOSTS = 250  # 127.0.0.2 .. 127.0.0.251, nothing outside 127.0.0.0/8
 
@@ -57,11 +59,14 @@ class FeedFarm:
         seed: int = 1,
         port: int = 0,
         initial_items: int | None = None,
+        pool: Pool = (),
     ) -> None:
         self.hosts = max(1, min(hosts, sources, MAX_HOSTS))
         self.delay, self.jitter = delay, jitter
         self.rng = random.Random(seed)
-        self.feeds = [FeedState(i, items, match_rate, seed, initial_items) for i in range(sources)]
+        self.feeds = [
+            FeedState(i, items, match_rate, seed, initial_items, pool) for i in range(sources)
+        ]
         self.port = port
         self.published: dict[str, Publication] = {}
         self.counts = {"requests": 0, "200": 0, "304": 0, "gzip": 0}
@@ -228,6 +233,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--match-rate", type=float, default=0.03)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--port", type=int, default=0)
+    p.add_argument("--real-news", help="serve these real reports' headlines and teasers (JSONL)")
     return p.parse_args(argv)
 
 
@@ -242,6 +248,7 @@ async def _main(args: argparse.Namespace) -> None:
         args.seed,
         args.port,
         args.initial_items,
+        read_pool(args.real_news) if args.real_news else (),
     )
     await farm.serve()
     print(json.dumps({"control": farm.control_url, "port": farm.port}), flush=True)

@@ -22,8 +22,11 @@ class FarmProcess:
         seed: int = 1,
         jitter: float = 0.5,
         initial_items: int | None = None,
+        real_news: Path | None = None,
     ) -> None:
         argv = [sys.executable, str(FARM), "--sources", str(sources), "--hosts", str(hosts)]
+        if real_news is not None:
+            argv += ["--real-news", str(real_news)]
         argv += ["--delay", str(delay), "--jitter", str(jitter), "--seed", str(seed)]
         if initial_items is not None:
             argv += ["--initial-items", str(initial_items)]

@@ -14,6 +14,9 @@ from xml.sax.saxutils import escape
 
 from newsgen import story
 
+# Real reports (headline, teaser) a farm may serve instead of the generator's.
+Pool = tuple[tuple[str, str], ...]
+
 
 @dataclass(frozen=True)
 class Item:
@@ -46,9 +49,16 @@ class Publication:
 
 class FeedState:
     def __init__(
-        self, index: int, items: int, match_rate: float, seed: int, initial: int | None = None
+        self,
+        index: int,
+        items: int,
+        match_rate: float,
+        seed: int,
+        initial: int | None = None,
+        pool: Pool = (),
     ) -> None:
         self.index = index
+        self.pool = pool
         self.outlet = f"outlet{index:05d}"
         self.match_rate = match_rate
         self.rng = random.Random(seed * 1_000_003 + index)
@@ -64,11 +74,15 @@ class FeedState:
 
     def _item(self, published: float, on_theme: bool | None = None) -> Item:
         self.seq += 1
-        s = story(self.rng, self.match_rate, on_theme)
-        slug = re.sub(r"[^a-z0-9]+", "-", s.title.lower()).strip("-")[:60]
+        if self.pool:
+            title, summary = self.rng.choice(self.pool)
+        else:
+            s = story(self.rng, self.match_rate, on_theme)
+            title, summary = s.title, s.summary
+        slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60]
         link = f"https://www.{self.outlet}.example/news/{slug}-{self.seq}"
         guid = f"{self.outlet}-{self.seq}"
-        return Item(guid, s.title, s.summary, link, published)
+        return Item(guid, title, summary, link, published)
 
     def _touch(self, now: float) -> None:
         self.version += 1
@@ -131,3 +145,15 @@ class FeedState:
             f"<lastBuildDate>{self.updated}</lastBuildDate>"
             f"{entries}</channel></rss>"
         )
+
+
+def read_pool(path: str) -> Pool:
+    """Headline and teaser of each report of a labelled JSON-lines file (news-2023's)."""
+    import html
+    import json
+
+    with open(path, encoding="utf-8") as lines:
+        reports = [json.loads(line) for line in lines if line.strip()]
+    return tuple(
+        (html.unescape(r["title"]), html.unescape(r.get("summary") or "")) for r in reports
+    )

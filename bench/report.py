@@ -108,6 +108,16 @@ def polling_figures(p: dict[str, Any]) -> dict[str, float | None]:
     }
 
 
+def real_news_churn_row(f: dict[str, float | None]) -> str:
+    """The churn again on a farm serving real 2023 headlines and teasers (news-2023)."""
+    return (
+        f"| churn on real 2023 headlines and teasers: CPU per changed source, ms "
+        f"| {_fmt(f['churn_ww_ms'])} | {_fmt(f['churn_r2e_ms'])} | {_fmt(f['churn_fp_ms'])} "
+        f"| {_ratio(f['churn_ww_ms'], f['churn_r2e_ms'])} | ≤ rss2email "
+        f"| {_verdict(_le(f['churn_ww_ms'], f['churn_r2e_ms']))} |"
+    )
+
+
 def _le(a: float | None, b: float | None) -> bool | None:
     return None if a is None or b is None else a <= b
 
@@ -227,6 +237,7 @@ def render(
     latency_error: str,
     realism: str,
     others: dict[str, str],
+    real_news: dict[str, Any] | None = None,
 ) -> str:
     lines = [
         "# Benchmark results",
@@ -248,6 +259,8 @@ def render(
         figures = polling_figures(p)
     lines += ["## Summary", ""]
     summary = summary_table(figures, memory, latency) if figures is not None else []
+    if summary and real_news and real_news.get("polling"):
+        summary.append(real_news_churn_row(polling_figures(real_news["polling"])))
     lines += [*summary, "", *setup_notes(p, memory, latency)]
     lines += ["## Is the farm's news realistic?", "", REALISM_NOTE, "", realism, ""]
     lines += where_the_time_goes(summary)

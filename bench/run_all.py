@@ -24,6 +24,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 WORK = HERE / ".work"
+REAL_NEWS = REPO.parent / "shared" / "fixtures" / "news-2023" / "labelled.jsonl"
 sys.path.insert(0, str(HERE))
 
 from report import render  # noqa: E402
@@ -115,6 +116,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     else:
         print("polling benchmarks ...", flush=True)
         polling, polling_error = run_json(polling_args, saved, 1500)
+    real_news = None
+    if REAL_NEWS.exists():
+        print("polling churn on real 2023 news ...", flush=True)
+        real_args = [a for a in polling_args if a != "--profile"]  # one profile: the farm's
+        real_args += ["--skip-memory", "--real-news", str(REAL_NEWS)]
+        real_news, _ = run_json(real_args, WORK / "polling-real.json", 1500)
     print("latency benchmark ...", flush=True)
     latency, latency_error = run_json(latency_args, WORK / "latency.json", 600)
     print("farm_realism.py ...", flush=True)
@@ -137,6 +144,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         latency_error=latency_error,
         realism=realism,
         others=others,
+        real_news=real_news,
     )
     args.out.write_text(text)
     print(f"wrote {args.out}")

@@ -3,7 +3,7 @@
 Each input line is a command; each answer is one JSON line. CPU time is this process's own
 (all threads) around the poll only, so interpreter start-up and migrations are not counted.
 
-    {"cmd": "poll"} -> {"wall", "cpu", "polls", "statuses", "new", "alerts", "errors",
+    {"cmd": "poll"} -> {"wall", "cpu", "polls", "statuses", "new", "alerts", "embedded", "errors",
                         "max_rss_mb", "rss_mb"}
     {"cmd": "profile", "out": PATH} -> as poll, under pyinstrument, HTML written to PATH
     {"cmd": "quit"}
@@ -36,8 +36,16 @@ def current_rss_mb() -> float:
     return 0.0
 
 
+def texts_embedded() -> int:
+    """Texts the story model's encoder has run on in this process so far."""
+    from service.stories import meaning
+
+    loaded = meaning._LOADED
+    return loaded.embedded if loaded is not None else 0
+
+
 async def poll(runtime: Runtime) -> dict[str, Any]:
-    wall, cpu = time.perf_counter(), time.process_time()
+    wall, cpu, embedded = time.perf_counter(), time.process_time(), texts_embedded()
     outcomes = await runtime.poller.poll_due_once(limit=1_000_000, force=True)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     errors = [o.error for o in outcomes if o.error][:3]
@@ -48,6 +56,7 @@ async def poll(runtime: Runtime) -> dict[str, Any]:
         "statuses": Counter(o.status for o in outcomes),
         "new": sum(o.new for o in outcomes),
         "alerts": sum(o.alerts for o in outcomes),
+        "embedded": texts_embedded() - embedded,
         "errors": errors,
         "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "rss_mb": current_rss_mb(),

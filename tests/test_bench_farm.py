@@ -14,6 +14,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
 from farm import FeedFarm  # noqa: E402
+from feedstate import read_pool  # noqa: E402
 
 
 @pytest.fixture
@@ -67,3 +68,21 @@ def test_it_changes_the_requested_fraction_of_feeds(farm: FeedFarm) -> None:
     assert farm.change(0.5) == 3
     after = [f.etag for f in farm.feeds]
     assert sum(a != b for a, b in zip(before, after, strict=True)) == 3
+
+
+def test_with_real_news_it_serves_those_reports_headlines_and_teasers(tmp_path: Path) -> None:
+    reports = tmp_path / "labelled.jsonl"
+    reports.write_text(
+        '{"title": "Kim&#039;s missile test", "summary": "Seoul says it flew 1,000 km."}\n'
+        '{"title": "Yoon meets Kishida", "summary": ""}\n',
+        encoding="utf-8",
+    )
+    with FeedFarm(sources=2, hosts=1, delay=0.0, pool=read_pool(str(reports))) as real:
+        real.churn()
+        parsed = feedparser.parse(httpx.get(real.urls[1]).content)
+    texts = {(e.title, e.get("summary", "")) for e in parsed.entries}
+    assert len(parsed.entries) == 30
+    assert texts <= {
+        ("Kim's missile test", "Seoul says it flew 1,000 km."),
+        ("Yoon meets Kishida", ""),
+    }
